@@ -1,0 +1,385 @@
+#include "app/attendance.h"
+
+#include <sodium.h>
+
+#include <set>
+
+#include "app/attendance_codec.h"
+#include "app/group_access.h"
+#include "app/journal.h"
+#include "app/order_figures.h"
+#include "app/resource.h"
+#include "common/ids.h"
+#include "domain/orders.h"
+
+namespace upw::app {
+
+using nlohmann::json;
+
+namespace {
+
+struct Request {
+  domain::EventKind kind = domain::EventKind::kRecord;
+  std::string record_id;   // amend and void
+  std::string service_user_id;  // record
+  domain::AttendanceFacts facts;
+  std::string reason;
+  std::string event_id;  // client-minted, optional
+  std::string hash;      // of what the request asks, to tell a retry from a reuse of the id
+};
+
+std::string RequestHash(const std::string& group_id, const std::string& record_id, const json& body) {
+  const std::string text = group_id + "\n" + record_id + "\n" + body.dump();
+  unsigned char out[16];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), nullptr, 0);
+  char hex[sizeof out * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+bool MaySeeSensitive(const Actor& a, const std::string& author) {
+  return a.role == Role::kPlanner || a.role == Role::kAdmin || a.username == author;
+}
+
+json FactsFor(const Actor& a, const domain::AttendanceFacts& f, const std::string& author) {
+  json j = FactsToJson(f);
+  if (f.note_sensitive && !MaySeeSensitive(a, author)) {
+    j["note"] = nullptr;
+    j["note_withheld"] = true;
+  }
+  return j;
+}
+
+json EventJson(const Actor& a, const domain::AttendanceEvent& e) {
+  json j = {{"id", e.id},
+            {"kind", domain::ToString(e.kind)},
+            {"author", e.author},
+            {"recorded_at", domain::FormatTimestamp(e.recorded_at)},
+            {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)}};
+  if (e.kind != domain::EventKind::kVoid) j["facts"] = FactsFor(a, e.facts, e.author);
+  return j;
+}
+
+json RecordJson(const Actor& a, const domain::AttendanceRecord& r, const domain::SessionWindow& w,
+                const OrderFigures& figures) {
+  const std::string& author = r.history.back().author;
+  json j = FactsFor(a, r.facts, author);
+  j["record_id"] = r.record_id;
+  j["service_user_id"] = r.service_user_id;
+  j["voided"] = r.voided;
+  j["time_worked_minutes"] = domain::TimeWorkedMinutes(r.facts);
+  auto credited = figures.credited_by_record.find(r.record_id);
+  j["credited_minutes"] = r.voided || credited == figures.credited_by_record.end() ? 0 : credited->second;
+  j["late"] = domain::IsLate(r.facts, w);
+  j["left_early"] = domain::LeftEarly(r.facts, w);
+  j["enforceable"] = !r.voided && domain::IsEnforceable(r.facts.outcome);
+  j["amended"] = r.history.size() > 1;
+  json history = json::array();
+  for (const auto& e : r.history) history.push_back(EventJson(a, e));
+  j["history"] = history;
+  return j;
+}
+
+Result<OrderFigures> FiguresOf(store::Db& db, const json& order, const domain::Profile& profile) {
+  auto events = LoadEventsByOrder(db, order["id"].get<std::string>());
+  if (!events.ok()) return events.status();
+  return ComputeOrderFigures(*events, order["hours_ordered"].get<int>(),
+                             order["other_activity_allowed"].get<bool>(), profile);
+}
+
+// The record as it stands after the write, read back in the same transaction.
+Result<json> ReadBack(store::Db& db, const Actor& a, const json& group, const std::string& record_id,
+                      const domain::Profile& profile) {
+  auto events = LoadEventsByGroup(db, group["id"].get<std::string>());
+  if (!events.ok()) return events.status();
+  std::vector<domain::AttendanceEvent> plain;
+  std::string order_id;
+  for (const auto& se : *events) {
+    if (se.event.record_id != record_id) continue;
+    plain.push_back(se.event);
+    order_id = se.order_id;
+  }
+  if (plain.empty()) return Status::Error(Code::kNotFound, "record_id", "no such attendance record in this group");
+  auto figures = FiguresOf(db, LoadRow(db, Spec("orders"), order_id), profile);
+  if (!figures.ok()) return figures.status();
+  return RecordJson(a, domain::FoldEvents(plain).front(), WindowOf(group), *figures);
+}
+
+Status MayRecord(const Actor& a) {
+  if (a.role == Role::kSupervisor || a.role == Role::kPlanner) return Status::Ok();
+  return Status::Error(Code::kForbidden, "", "only supervisors and planners record attendance");
+}
+
+Result<AttendanceWrite> Append(const Services& s, const Actor& a, const std::string& group_id,
+                               const Request& req) {
+  if (Status p = MayRecord(a); !p.ok()) return p;
+  AttendanceWrite out;
+  Status st = s.writer.Run([&](store::WriteContext& ctx) -> Status {
+    store::Db& db = ctx.db();
+    auto group = LoadGroupFor(db, a, group_id);
+    if (!group.ok()) return group.status();
+    if ((*group)["status"] == "cancelled") {
+      return Status::Error(Code::kConflict, "work_group_id", "the group was cancelled");
+    }
+    if (!req.event_id.empty()) {
+      store::Stmt& seen = db.Prepare("SELECT record_id, request_hash FROM attendance_event WHERE id = ?");
+      if (seen.Bind(1, req.event_id).Step()) {
+        if (seen.Text(1) != req.hash) {
+          return Status::Error(Code::kConflict, "id", "this id was already used for a different request");
+        }
+        const std::string record_id = seen.Text(0);
+        auto back = ReadBack(db, a, *group, record_id, s.profile);
+        if (!back.ok()) return back.status();
+        out = {*back, true};
+        return Status::Ok();
+      }
+    }
+    auto stored = LoadEventsByGroup(db, group_id);
+    if (!stored.ok()) return stored.status();
+    std::vector<domain::AttendanceEvent> plain;
+    for (const auto& se : *stored) plain.push_back(se.event);
+    const auto records = domain::FoldEvents(plain);
+
+    domain::AttendanceEvent e;
+    e.id = req.event_id.empty() ? ctx.NewId() : req.event_id;
+    e.kind = req.kind;
+    e.record_id = req.kind == domain::EventKind::kRecord ? e.id : req.record_id;
+    e.facts = req.facts;
+    e.reason = req.reason;
+    e.author = a.username;
+    e.recorded_at = ctx.now_seconds();
+    std::string order_id;
+    if (req.kind == domain::EventKind::kRecord) {
+      e.service_user_id = req.service_user_id;
+      store::Stmt& alloc = db.Prepare("SELECT order_id FROM allocation WHERE work_group_id = ? AND service_user_id = ?");
+      if (!alloc.Bind(1, group_id).Bind(2, req.service_user_id).Step()) {
+        return Status::Invalid("service_user_id", "this person is not allocated to this work group");
+      }
+      order_id = alloc.Text(0);
+    } else {
+      for (const auto& se : *stored) {
+        if (se.event.record_id == req.record_id) {
+          e.service_user_id = se.event.service_user_id;
+          order_id = se.order_id;
+        }
+      }
+    }
+    if (Status fits = domain::CheckEventFits(records, e); !fits.ok()) return fits;
+    if (req.kind != domain::EventKind::kVoid) {
+      if (Status v = domain::ValidateFacts(e.facts, WindowOf(*group), ctx.now_seconds()); !v.ok()) return v;
+    }
+    json order = LoadRow(db, Spec("orders"), order_id);
+    const auto status = domain::ParseOrderStatus(order["status"].get<std::string>());
+    if (req.kind == domain::EventKind::kRecord && domain::IsAttended(e.facts.outcome) &&
+        !domain::AcceptsWork(*status)) {
+      return Status::Error(Code::kConflict, "service_user_id",
+                           "the order is " + order["status"].get<std::string>() + " and takes no more hours");
+    }
+    const json facts = req.kind == domain::EventKind::kVoid ? json(nullptr) : FactsToJson(e.facts);
+    Status ins = db.Prepare(
+                       "INSERT INTO attendance_event(id, record_id, kind, work_group_id, "
+                       "service_user_id, order_id, facts, reason, author_user_id, author, device_id, "
+                       "recorded_at, request_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                     .Bind(1, e.id)
+                     .Bind(2, e.record_id)
+                     .Bind(3, domain::ToString(e.kind))
+                     .Bind(4, group_id)
+                     .Bind(5, e.service_user_id)
+                     .Bind(6, order_id)
+                     .BindJson(7, facts.is_null() ? json(nullptr) : json(facts.dump()))
+                     .BindJson(8, e.reason.empty() ? json(nullptr) : json(e.reason))
+                     .Bind(9, a.user_id)
+                     .Bind(10, a.username)
+                     .Bind(11, ctx.device_id())
+                     .Bind(12, domain::FormatTimestamp(e.recorded_at))
+                     .Bind(13, req.hash)
+                     .Run();
+    if (!ins.ok()) return ins;
+    json payload = {{"id", e.id},         {"record_id", e.record_id},     {"kind", domain::ToString(e.kind)},
+                    {"work_group_id", group_id}, {"service_user_id", e.service_user_id},
+                    {"order_id", order_id}, {"facts", facts},           {"reason", e.reason},
+                    {"author", a.username}, {"device_id", ctx.device_id()},
+                    {"recorded_at", domain::FormatTimestamp(e.recorded_at)}};
+    if (Status j = Journal(ctx, a, {"attendance." + std::string(domain::ToString(e.kind)), "attendance_event",
+                                    e.record_id, payload, "append", payload});
+        !j.ok()) {
+      return j;
+    }
+    auto back = ReadBack(db, a, *group, e.record_id, s.profile);
+    if (!back.ok()) return back.status();
+    out = {*back, false};
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::string> OptionalId(const json& body) {
+  if (!body.contains("id")) return std::string();
+  if (!body["id"].is_string() || !IsUuid(body["id"].get<std::string>())) {
+    return Status::Invalid("id", "id must be a UUID minted by the client");
+  }
+  return body["id"].get<std::string>();
+}
+
+Result<std::string> RequiredReason(const json& body) {
+  if (!body.contains("reason") || !body["reason"].is_string() ||
+      body["reason"].get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::Invalid("reason", "give a reason for the change");
+  }
+  if (body["reason"].get<std::string>().size() > domain::kMaxNoteLength) {
+    return Status::Invalid("reason", "reason must be under 4,000 characters");
+  }
+  return body["reason"].get<std::string>();
+}
+
+}  // namespace
+
+Result<AttendanceWrite> RecordAttendance(const Services& s, const Actor& a,
+                                         const std::string& group_id, const json& body) {
+  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  Request req;
+  auto id = OptionalId(body);
+  if (!id.ok()) return id.status();
+  req.event_id = *id;
+  if (!body.contains("service_user_id") || !body["service_user_id"].is_string() ||
+      !IsUuid(body["service_user_id"].get<std::string>())) {
+    return Status::Invalid("service_user_id", "service_user_id is required (an id)");
+  }
+  req.service_user_id = body["service_user_id"].get<std::string>();
+  auto facts = FactsFromJson(body, {"id", "service_user_id"});
+  if (!facts.ok()) return facts.status();
+  req.facts = *facts;
+  req.hash = RequestHash(group_id, "", body);
+  return Append(s, a, group_id, req);
+}
+
+Result<AttendanceWrite> AmendAttendance(const Services& s, const Actor& a, const std::string& group_id,
+                                        const std::string& record_id, const json& body) {
+  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  Request req;
+  req.kind = domain::EventKind::kAmend;
+  req.record_id = record_id;
+  auto id = OptionalId(body);
+  if (!id.ok()) return id.status();
+  req.event_id = *id;
+  auto reason = RequiredReason(body);
+  if (!reason.ok()) return reason.status();
+  req.reason = *reason;
+  auto facts = FactsFromJson(body, {"id", "reason"});
+  if (!facts.ok()) return facts.status();
+  req.facts = *facts;
+  req.hash = RequestHash(group_id, record_id, body);
+  return Append(s, a, group_id, req);
+}
+
+Result<AttendanceWrite> VoidAttendance(const Services& s, const Actor& a, const std::string& group_id,
+                                       const std::string& record_id, const json& body) {
+  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  for (const auto& [k, _] : body.items()) {
+    if (k != "id" && k != "reason") return Status::Invalid(k, k + " is not a field of a void");
+  }
+  Request req;
+  req.kind = domain::EventKind::kVoid;
+  req.record_id = record_id;
+  auto id = OptionalId(body);
+  if (!id.ok()) return id.status();
+  req.event_id = *id;
+  auto reason = RequiredReason(body);
+  if (!reason.ok()) return reason.status();
+  req.reason = *reason;
+  req.hash = RequestHash(group_id, record_id, body);
+  return Append(s, a, group_id, req);
+}
+
+Result<json> GetRecord(const Services& s, const Actor& a, const std::string& group_id,
+                       const std::string& record_id) {
+  if (a.role == Role::kDevice) return Status::Error(Code::kForbidden, "", "devices use sync");
+  auto lease = s.reads.Acquire();
+  auto group = LoadGroupFor(lease.db(), a, group_id);
+  if (!group.ok()) return group.status();
+  return ReadBack(lease.db(), a, *group, record_id, s.profile);
+}
+
+Result<json> GetRegister(const Services& s, const Actor& a, const std::string& group_id) {
+  if (a.role == Role::kDevice) return Status::Error(Code::kForbidden, "", "devices use sync");
+  auto lease = s.reads.Acquire();
+  store::Db& db = lease.db();
+  auto group = LoadGroupFor(db, a, group_id);
+  if (!group.ok()) return group.status();
+  const domain::SessionWindow window = WindowOf(*group);
+  const std::int64_t now = s.clock.NowSeconds();
+  const domain::Date today = domain::UkLocalDate(now);
+
+  json placement = LoadRow(db, Spec("placements"), (*group)["placement_id"].get<std::string>());
+  json supervisor = LoadRow(db, Spec("supervisors"), (*group)["supervisor_id"].get<std::string>());
+  json van = (*group)["van_id"].is_string() ? LoadRow(db, Spec("vans"), (*group)["van_id"].get<std::string>())
+                                            : json(nullptr);
+  auto events = LoadEventsByGroup(db, group_id);
+  if (!events.ok()) return events.status();
+  std::vector<domain::AttendanceEvent> plain;
+  for (const auto& se : *events) plain.push_back(se.event);
+  const auto records = domain::FoldEvents(plain);
+
+  json people = json::array();
+  store::Stmt& st = db.Prepare(
+      "SELECT a.id, a.service_user_id, a.order_id, a.pickup_point, a.pickup_time, p.first_name, "
+      "p.last_name, p.risk_flags, p.notes FROM allocation a JOIN service_user p ON p.id = "
+      "a.service_user_id WHERE a.work_group_id = ? ORDER BY a.pickup_time, p.last_name, p.first_name");
+  st.Bind(1, group_id);
+  std::vector<json> rows;
+  while (st.Step()) {
+    rows.push_back({{"allocation_id", st.Text(0)},
+                    {"service_user_id", st.Text(1)},
+                    {"order_id", st.Text(2)},
+                    {"pickup_point", st.Json(3)},
+                    {"pickup_time", st.Json(4)},
+                    {"first_name", st.Text(5)},
+                    {"last_name", st.Text(6)},
+                    {"risk_flags", json::parse(st.Text(7), nullptr, false)},
+                    {"notes", st.Json(8)}});
+  }
+  if (!st.status().ok()) return st.status();
+  std::set<std::string> allocated;
+  for (auto& person : rows) {
+    const std::string who = person["service_user_id"].get<std::string>();
+    allocated.insert(who);
+    json order = LoadRow(db, Spec("orders"), person["order_id"].get<std::string>());
+    auto figures = FiguresOf(db, order, s.profile);
+    if (!figures.ok()) return figures.status();
+    person["order"] = OrderFiguresJson(*figures, order, today);
+    person["order"]["status"] = order["status"];
+    person["order"]["deadline"] = order["deadline"];
+    person["record"] = nullptr;
+    person["voided_records"] = json::array();
+    for (const auto& r : records) {
+      if (r.service_user_id != who) continue;
+      json rj = RecordJson(a, r, window, *figures);
+      if (r.voided) {
+        person["voided_records"].push_back(rj);
+      } else {
+        person["record"] = rj;
+      }
+    }
+    person["needs_outcome"] = person["record"].is_null() && now >= window.end &&
+                              (*group)["status"] != "cancelled";
+    people.push_back(person);
+  }
+  json unallocated = json::array();
+  for (const auto& r : records) {
+    if (!allocated.count(r.service_user_id)) unallocated.push_back(r.record_id);
+  }
+  return json{{"work_group", *group},
+              {"placement", placement},
+              {"supervisor", {{"id", supervisor["id"]}, {"name", supervisor["name"]}}},
+              {"van", van},
+              {"session", {{"starts", domain::FormatTimestamp(window.start)},
+                           {"ends", domain::FormatTimestamp(window.end)},
+                           {"started", now >= window.start},
+                           {"ended", now >= window.end}}},
+              {"people", people},
+              {"records_of_people_no_longer_allocated", unallocated}};
+}
+
+}  // namespace upw::app

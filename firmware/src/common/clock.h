@@ -1,0 +1,25 @@
+// The one place the service reads the wall clock; domain and planner take times as values.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace upw {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::int64_t NowMs() const = 0;  // Unix milliseconds, UTC
+  std::int64_t NowSeconds() const { return NowMs() / 1000; }
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::int64_t NowMs() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+}  // namespace upw

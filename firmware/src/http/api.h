@@ -1,0 +1,28 @@
+// The JSON API under /api/v1: routing, authentication, roles, ETags, and the translation of use
+// case results into HTTP. Handlers hold no rules of their own: they call app/.
+#pragma once
+
+#include <string>
+
+#include "app/auth.h"
+#include "app/services.h"
+#include "http/message.h"
+
+namespace upw::http {
+
+inline constexpr const char* kSessionCookie = "upw_session";
+
+class Api {
+ public:
+  Api(const app::Services& s, app::Auth& auth);
+  // Answers one request. Never throws: any escaping exception becomes a 500 problem and is logged.
+  Response Handle(const Request& req);
+
+ private:
+  Response Route(const Request& req);
+  const app::Services& s_;
+  app::Auth& auth_;
+  std::string openapi_;  // built once
+};
+
+}  // namespace upw::http

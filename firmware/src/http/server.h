@@ -1,0 +1,35 @@
+// CivetWeb on the device: one worker thread per connection, so the pool is sized for every client
+// we expect at once (extra connections would wait silently); keep-alive on (3x fewer round trips).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "http/api.h"
+
+struct mg_context;
+
+namespace upw::http {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
+  int threads = 96;
+};
+
+class Server {
+ public:
+  // Starts listening. kUnavailable with CivetWeb's message if the address cannot be bound.
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Api& api);
+  ~Server();
+  int port() const { return port_; }
+  // Stops accepting and waits for in-flight requests (CivetWeb may take up to ~2 s).
+  void Stop();
+
+ private:
+  Server() = default;
+  mg_context* ctx_ = nullptr;
+  int port_ = 0;
+};
+
+}  // namespace upw::http

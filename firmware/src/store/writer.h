@@ -1,0 +1,95 @@
+// The single writer: every mutating action runs here, on one thread that owns the only writable
+// connection. Actions that arrive together share one transaction and so one fsync (group commit);
+// each runs inside its own SAVEPOINT, so one action's failure never touches another's.
+//
+// Contract of Run(): it returns only after the action's changes are durably committed (WAL fsync,
+// synchronous=FULL), or with the Status explaining why nothing of the action was written. It is
+// safe to call from any number of threads at once.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "hlc.h"
+#include "store/db.h"
+
+namespace upw::store {
+
+// What an action sees while it runs in the writer.
+class WriteContext {
+ public:
+  WriteContext(Db& db, std::int64_t now_ms, const std::string& device_id, sync::Hlc& hlc)
+      : db_(db), now_ms_(now_ms), device_id_(device_id), hlc_(hlc) {}
+  Db& db() { return db_; }
+  std::int64_t now_ms() const { return now_ms_; }
+  std::int64_t now_seconds() const { return now_ms_ / 1000; }
+  // "YYYY-MM-DDTHH:MM:SSZ" of now_ms().
+  std::string now_text() const;
+  const std::string& device_id() const { return device_id_; }
+  // A fresh UUIDv7 for a record born in this action.
+  std::string NewId() const;
+  // The next hybrid logical clock stamp (persisted with the batch).
+  std::string NextHlc();
+
+ private:
+  Db& db_;
+  std::int64_t now_ms_;
+  const std::string& device_id_;
+  sync::Hlc& hlc_;
+};
+
+using WriteAction = std::function<Status(WriteContext&)>;
+
+struct WriterStats {
+  std::uint64_t batches = 0;
+  std::uint64_t actions = 0;
+};
+
+class Writer {
+ public:
+  // Takes the writable connection (already migrated). Reads the device id and the persisted HLC
+  // high-water mark from meta. kUnavailable if they cannot be read.
+  static Result<std::unique_ptr<Writer>> Start(std::unique_ptr<Db> db, const Clock& clock,
+                                               int max_batch = 256);
+  ~Writer();
+
+  // Runs `action` in the next batch and waits for the commit. The action must do all its reads
+  // and writes through ctx.db(); returning a non-ok Status rolls back only its own changes.
+  // Returns kUnavailable once Stop() has begun, or if the commit itself failed.
+  Status Run(WriteAction action);
+
+  // Refuses new actions, finishes the queued ones, and closes the connection. Idempotent.
+  void Stop();
+  const std::string& device_id() const { return device_id_; }
+  WriterStats stats() const;
+
+ private:
+  struct Pending;
+  Writer(std::unique_ptr<Db> db, const Clock& clock, int max_batch, std::string device_id,
+         sync::Hlc hlc);
+  void Loop();
+  void RunBatch(std::deque<Pending*>& batch);
+
+  std::unique_ptr<Db> db_;
+  const Clock& clock_;
+  const int max_batch_;
+  const std::string device_id_;
+  sync::Hlc hlc_;  // touched only by the writer thread
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending*> queue_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  WriterStats stats_;           // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace upw::store
