@@ -312,11 +312,12 @@ Result<Entity> CreateEntity(const Services& s, const Actor& a, const ResourceSpe
         return Status::Error(Code::kConflict, "id", "a " + spec.entity + " with this id exists");
       }
     }
+    // Required fields and references first: the cross-field rules may rely on both.
+    if (Status r = CheckRequired(spec, row); !r.ok()) return r;
+    if (Status r = CheckRefsExist(ctx.db(), spec, row); !r.ok()) return r;
     if (Status c = spec.check ? spec.check(ctx.db(), row, nullptr, s) : Status::Ok(); !c.ok()) {
       return c;
     }
-    if (Status r = CheckRequired(spec, row); !r.ok()) return r;
-    if (Status r = CheckRefsExist(ctx.db(), spec, row); !r.ok()) return r;
     std::string cols = "id, version, created_at, updated_at";
     std::string marks = "?, 1, ?, ?";
     for (const auto& f : spec.fields) {
@@ -360,11 +361,12 @@ Result<Entity> PatchEntity(const Services& s, const Actor& a, const ResourceSpec
     }
     json row = before;
     for (const auto& [k, v] : changes.items()) row[k] = v;
+    // Required fields and references first: the cross-field rules may rely on both.
+    if (Status r = CheckRequired(spec, row); !r.ok()) return r;
+    if (Status r = CheckRefsExist(ctx.db(), spec, row); !r.ok()) return r;
     if (Status c = spec.check ? spec.check(ctx.db(), row, &before, s) : Status::Ok(); !c.ok()) {
       return c;
     }
-    if (Status r = CheckRequired(spec, row); !r.ok()) return r;
-    if (Status r = CheckRefsExist(ctx.db(), spec, row); !r.ok()) return r;
     json diff = json::object();
     for (const auto& f : spec.fields) {
       if (row[f.name] != before[f.name]) diff[f.name] = {{"from", before[f.name]}, {"to", row[f.name]}};

@@ -70,6 +70,8 @@ Date AddMonths(Date d, int months) {
 int Weekday(Date d) { return static_cast<int>(std::chrono::weekday(sys_days(d)).c_encoding()); }
 
 std::optional<int> ParseTimeOfDay(std::string_view text) {
+  // "8:15" is how people type a pickup time; accept one hour digit and store "08:15".
+  if (text.size() == 4) return ParseTimeOfDay("0" + std::string(text));
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   auto h = Digits(text, 0, 2);
   auto m = Digits(text, 3, 2);

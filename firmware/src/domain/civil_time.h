@@ -29,7 +29,8 @@ Date AddMonths(Date d, int months);
 // 0 = Sunday ... 6 = Saturday.
 int Weekday(Date d);
 
-// "HH:MM" (00:00-23:59) to minutes after midnight, or nullopt.
+// "HH:MM" (00:00-23:59; one hour digit, "8:15", is accepted too) to minutes after midnight,
+// or nullopt.
 std::optional<int> ParseTimeOfDay(std::string_view text);
 std::string FormatTimeOfDay(int minutes);
 

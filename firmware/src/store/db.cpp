@@ -143,6 +143,10 @@ Stmt& Db::Prepare(const std::string& sql) {
   return *pos->second;
 }
 
+void Db::ResetStatements() {
+  for (auto& [sql, stmt] : cache_) stmt->Reset();
+}
+
 Status Db::LastError(std::string_view what) const {
   return SqliteStatus(sqlite3_extended_errcode(db_), what, db_);
 }

@@ -82,6 +82,9 @@ class Db {
   // A cached statement for `sql`, reset and unbound. Aborts on SQL that does not compile: that is a
   // programmer error, found by any test that runs the query.
   Stmt& Prepare(const std::string& sql);
+  // Resets every cached statement. A statement left mid-way (stepped to a row, never to done) keeps
+  // its read transaction open, so the connection would go on seeing an old snapshot of the file.
+  void ResetStatements();
   // Error status for the connection's last failure.
   Status LastError(std::string_view what) const;
   std::int64_t Changes() const { return sqlite3_changes64(db_); }

@@ -17,10 +17,15 @@ ReadPool::Lease ReadPool::Acquire() {
   cv_.wait(lock, [this] { return !free_.empty(); });
   std::unique_ptr<Db> db = std::move(free_.back());
   free_.pop_back();
+  lock.unlock();
+  // Deferred: the snapshot is taken at the first read. A failure here shows up at that read.
+  (void)db->Exec("BEGIN");
   return Lease(this, std::move(db));
 }
 
 void ReadPool::Release(std::unique_ptr<Db> db) {
+  db->ResetStatements();
+  if (db->InTransaction()) (void)db->Exec("COMMIT");
   {
     std::lock_guard<std::mutex> lock(mu_);
     free_.push_back(std::move(db));

@@ -1,5 +1,9 @@
 // Read-only connections shared by request threads. WAL lets them read while the writer commits.
 // Acquire() blocks until a connection is free; the lease returns it on destruction. Thread-safe.
+//
+// A lease is one read transaction: everything read through it sees one snapshot of the database
+// (a register and its order figures always agree), and the snapshot ends when the lease does, so
+// the next lease sees every commit acknowledged before it began.
 #pragma once
 
 #include <condition_variable>

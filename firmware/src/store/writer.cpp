@@ -138,6 +138,7 @@ void Writer::RunBatch(std::deque<Pending*>& batch) {
                  .Bind(1, sync::Encode(hlc_))
                  .Run();
   }
+  db_->ResetStatements();
   if (commit.ok()) commit = db_->Exec("COMMIT");
   if (!commit.ok()) {
     if (db_->InTransaction()) (void)db_->Exec("ROLLBACK");
