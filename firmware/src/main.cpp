@@ -1,9 +1,9 @@
 // upw: the UPW Field device service and its administration commands.
+#include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
-#include <sodium.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -53,9 +53,8 @@ int SeedDemo(upw::app::Runtime& rt) {
   spdlog::info(
       "demo authority seeded: {} supervisors, {} vans, {} placements, {} service users, {} orders, "
       "{} work groups, {} allocations, {} attendance records, {} accounts",
-      report->supervisors, report->vans, report->placements, report->service_users,
-      report->orders, report->work_groups, report->allocations, report->attendance_records,
-      report->accounts);
+      report->supervisors, report->vans, report->placements, report->service_users, report->orders,
+      report->work_groups, report->allocations, report->attendance_records, report->accounts);
   return 0;
 }
 

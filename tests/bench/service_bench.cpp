@@ -1,6 +1,7 @@
 // Side-by-side benchmarks of the device service against baselines measured in the same run, on
 // the same disk (issue 2):
-//   - raw fdatasync latency of a 4 KiB write, and raw one-row SQLite inserts (WAL, synchronous=FULL)
+//   - raw fdatasync latency of a 4 KiB write, and raw one-row SQLite inserts (WAL,
+//   synchronous=FULL)
 //   - attendance writes through the HTTP API at 1, 8 and 64 concurrent clients (keep-alive)
 //   - GET of a 12-person register against nginx serving a small static file (wrk, 8 connections)
 //   - resident memory under that load, and start-up time with migrations
@@ -58,7 +59,8 @@ void BM_RawFdatasync(benchmark::State& state) {
   std::vector<double> ms;
   for (auto _ : state) {
     const auto t0 = Clock::now();
-    if (pwrite(fd, block, sizeof block, 0) != sizeof block || fdatasync(fd) != 0) state.SkipWithError("io");
+    if (pwrite(fd, block, sizeof block, 0) != sizeof block || fdatasync(fd) != 0)
+      state.SkipWithError("io");
     ms.push_back(Seconds(Clock::now() - t0) * 1e3);
   }
   close(fd);
@@ -93,15 +95,16 @@ struct Slot {
 struct Service {
   std::string db;
   std::unique_ptr<upw::testing::ServerProcess> server;
-  std::vector<Slot> slots;          // (group, person) pairs with no attendance yet
+  std::vector<Slot> slots;  // (group, person) pairs with no attendance yet
   std::atomic<std::size_t> next{0};
-  std::string register_group;       // 12 people
+  std::string register_group;  // 12 people
 };
 Service* g_service = nullptr;
 
 std::string Id(const upw::Result<upw::app::Entity>& r) {
   if (!r.ok()) {
-    std::fprintf(stderr, "setup failed: %s %s\n", r.status().field().c_str(), r.status().message().c_str());
+    std::fprintf(stderr, "setup failed: %s %s\n", r.status().field().c_str(),
+                 r.status().message().c_str());
     std::abort();
   }
   return r->body["id"];
@@ -118,16 +121,26 @@ void BuildService() {
   const auto& s = *rt->services;
   const auto today = upw::domain::UkLocalDate(rt->clock.NowSeconds());
   const std::string place = Id(upw::app::CreateEntity(s, planner, upw::app::Spec("placements"),
-      {{"name", "Garden"}, {"kind", "group"}, {"address", "1 High St"}, {"capacity", 20}, {"max_per_supervisor", 12}}));
+                                                      {{"name", "Garden"},
+                                                       {"kind", "group"},
+                                                       {"address", "1 High St"},
+                                                       {"capacity", 20},
+                                                       {"max_per_supervisor", 12}}));
   std::vector<std::string> sups, people;
   for (int i = 0; i < 21; ++i) {
-    sups.push_back(Id(upw::app::CreateEntity(s, planner, upw::app::Spec("supervisors"), {{"name", "Sup " + std::to_string(i)}})));
+    sups.push_back(Id(upw::app::CreateEntity(s, planner, upw::app::Spec("supervisors"),
+                                             {{"name", "Sup " + std::to_string(i)}})));
   }
   for (int i = 0; i < 112; ++i) {
-    people.push_back(Id(upw::app::CreateEntity(s, planner, upw::app::Spec("service-users"),
+    people.push_back(Id(upw::app::CreateEntity(
+        s, planner, upw::app::Spec("service-users"),
         {{"first_name", "P"}, {"last_name", std::to_string(i)}, {"date_of_birth", "1990-01-01"}})));
-    Id(upw::app::CreateEntity(s, planner, upw::app::Spec("orders"),
-        {{"service_user_id", people.back()}, {"court", "Court"}, {"hours_ordered", 300}, {"status", "active"},
+    Id(upw::app::CreateEntity(
+        s, planner, upw::app::Spec("orders"),
+        {{"service_user_id", people.back()},
+         {"court", "Court"},
+         {"hours_ordered", 300},
+         {"status", "active"},
          {"imposed_on", upw::domain::FormatDate(upw::domain::AddDays(today, -60))}}));
   }
   std::mutex mu;
@@ -136,35 +149,59 @@ void BuildService() {
     threads.emplace_back([&, t] {
       for (int day = 1; day <= 40; ++day) {
         const auto date = upw::domain::AddDays(today, -day);
-        const std::string group = Id(upw::app::CreateEntity(s, planner, upw::app::Spec("work-groups"),
-            {{"session_date", upw::domain::FormatDate(date)}, {"starts_at", "09:00"}, {"ends_at", "16:00"},
-             {"placement_id", place}, {"supervisor_id", sups[static_cast<std::size_t>(t)]}, {"capacity", 5}}));
+        const std::string group =
+            Id(upw::app::CreateEntity(s, planner, upw::app::Spec("work-groups"),
+                                      {{"session_date", upw::domain::FormatDate(date)},
+                                       {"starts_at", "09:00"},
+                                       {"ends_at", "16:00"},
+                                       {"placement_id", place},
+                                       {"supervisor_id", sups[static_cast<std::size_t>(t)]},
+                                       {"capacity", 5}}));
         for (int k = 0; k < 5; ++k) {
           const std::string person = people[static_cast<std::size_t>(t * 5 + k)];
-          if (!upw::app::AddAllocation(s, planner, group, {{"service_user_id", person}}).ok()) std::abort();
+          if (!upw::app::AddAllocation(s, planner, group, {{"service_user_id", person}}).ok())
+            std::abort();
           std::lock_guard<std::mutex> lock(mu);
-          g_service->slots.push_back({group, person,
-              upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 9 * 60 + k)),
-              upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 15 * 60 + 30))});
+          g_service->slots.push_back(
+              {group, person,
+               upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 9 * 60 + k)),
+               upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 15 * 60 + 30))});
         }
       }
     });
   }
   for (auto& t : threads) t.join();
   const auto date = upw::domain::AddDays(today, -1);
-  g_service->register_group = Id(upw::app::CreateEntity(s, planner, upw::app::Spec("work-groups"),
-      {{"session_date", upw::domain::FormatDate(date)}, {"starts_at", "17:00"}, {"ends_at", "20:00"},
-       {"placement_id", place}, {"supervisor_id", sups[20]}, {"capacity", 12}}));
+  g_service->register_group =
+      Id(upw::app::CreateEntity(s, planner, upw::app::Spec("work-groups"),
+                                {{"session_date", upw::domain::FormatDate(date)},
+                                 {"starts_at", "17:00"},
+                                 {"ends_at", "20:00"},
+                                 {"placement_id", place},
+                                 {"supervisor_id", sups[20]},
+                                 {"capacity", 12}}));
   for (int k = 0; k < 12; ++k) {
     const std::string person = people[static_cast<std::size_t>(100 + k)];
-    if (!upw::app::AddAllocation(s, planner, g_service->register_group, {{"service_user_id", person}}).ok()) std::abort();
-    if (!upw::app::RecordAttendance(s, planner, g_service->register_group,
-            {{"service_user_id", person}, {"outcome", "attended_complied"},
-             {"sign_in", upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 17 * 60))},
-             {"sign_out", upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 20 * 60))}}).ok()) std::abort();
+    if (!upw::app::AddAllocation(s, planner, g_service->register_group,
+                                 {{"service_user_id", person}})
+             .ok())
+      std::abort();
+    if (!upw::app::RecordAttendance(
+             s, planner, g_service->register_group,
+             {{"service_user_id", person},
+              {"outcome", "attended_complied"},
+              {"sign_in", upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 17 * 60))},
+              {"sign_out", upw::domain::FormatTimestamp(upw::domain::UkLocalToUtc(date, 20 * 60))}})
+             .ok())
+      std::abort();
   }
   // The benchmark signs in as a planner over HTTP.
-  if (!rt->auth->CreateUser(upw::app::SystemActor(), {{"username", "bench"}, {"role", "planner"}, {"password", "bench password"}}).ok()) std::abort();
+  if (!rt->auth
+           ->CreateUser(
+               upw::app::SystemActor(),
+               {{"username", "bench"}, {"role", "planner"}, {"password", "bench password"}})
+           .ok())
+    std::abort();
   rt->Close();
   std::shuffle(g_service->slots.begin(), g_service->slots.end(), std::mt19937(7));
   g_service->server = upw::testing::ServerProcess::Start(g_service->db);
@@ -195,8 +232,11 @@ void BM_ApiAttendanceWrites(benchmark::State& state) {
           const Slot& slot = g_service->slots[k];
           const auto a = Clock::now();
           auto r = client.Post("/api/v1/work-groups/" + slot.group + "/attendance",
-                               {{"service_user_id", slot.person}, {"outcome", "attended_complied"},
-                                {"sign_in", slot.in}, {"sign_out", slot.out}, {"break_minutes", 30}});
+                               {{"service_user_id", slot.person},
+                                {"outcome", "attended_complied"},
+                                {"sign_in", slot.in},
+                                {"sign_out", slot.out},
+                                {"break_minutes", 30}});
           ms.push_back(Seconds(Clock::now() - a) * 1e3);
           if (r.status != 201) failures++;
         }
@@ -221,7 +261,8 @@ void BM_ApiAttendanceWrites(benchmark::State& state) {
 
 // Runs wrk for 5 s at 8 connections and returns requests/s, or 0 if wrk is missing.
 double Wrk(const std::string& url, const std::string& header) {
-  std::string cmd = "wrk -t2 -c8 -d5s --latency " + (header.empty() ? "" : "-H '" + header + "' ") + url + " 2>&1";
+  std::string cmd = "wrk -t2 -c8 -d5s --latency " + (header.empty() ? "" : "-H '" + header + "' ") +
+                    url + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return 0;
   std::string out;
@@ -229,7 +270,8 @@ double Wrk(const std::string& url, const std::string& header) {
   while (fgets(buf, sizeof buf, p)) out += buf;
   pclose(p);
   const auto pos = out.find("Requests/sec:");
-  if (out.find("Non-2xx") != std::string::npos) std::fprintf(stderr, "wrk saw errors:\n%s\n", out.c_str());
+  if (out.find("Non-2xx") != std::string::npos)
+    std::fprintf(stderr, "wrk saw errors:\n%s\n", out.c_str());
   return pos == std::string::npos ? 0 : std::atof(out.c_str() + pos + 13);
 }
 
@@ -244,24 +286,29 @@ void BM_RegisterGetVsNginx(benchmark::State& state) {
   std::ofstream(web + "/register.json") << sample.body;
   const int nginx_port = 18000 + getpid() % 1000;
   std::ofstream(g_dir->file("nginx.conf"))
-      << "daemon off; worker_processes 2; pid " << g_dir->file("nginx.pid") << "; error_log stderr;\n"
+      << "daemon off; worker_processes 2; pid " << g_dir->file("nginx.pid")
+      << "; error_log stderr;\n"
       << "events { worker_connections 256; }\n"
       << "http { access_log off; server { listen 127.0.0.1:" << nginx_port << "; root " << web
       << "; keepalive_requests 100000; } }\n";
   const pid_t nginx = fork();
   if (nginx == 0) {
-    execlp("nginx", "nginx", "-c", g_dir->file("nginx.conf").c_str(), "-p", g_dir->path().c_str(), nullptr);
+    execlp("nginx", "nginx", "-c", g_dir->file("nginx.conf").c_str(), "-p", g_dir->path().c_str(),
+           nullptr);
     _exit(127);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // The session cookie for wrk, from a fresh sign-in.
-  auto login = client.Post("/api/v1/session", {{"username", "bench"}, {"password", "bench password"}});
+  auto login =
+      client.Post("/api/v1/session", {{"username", "bench"}, {"password", "bench password"}});
   const std::string set_cookie = login.header("set-cookie");
   const std::string cookie = "Cookie: " + set_cookie.substr(0, set_cookie.find(';'));
   double upw_rps = 0, nginx_rps = 0;
   for (auto _ : state) {
     nginx_rps = Wrk("http://127.0.0.1:" + std::to_string(nginx_port) + "/register.json", "");
-    upw_rps = Wrk(g_service->server->url() + "/api/v1/work-groups/" + g_service->register_group + "/attendance", cookie);
+    upw_rps = Wrk(g_service->server->url() + "/api/v1/work-groups/" + g_service->register_group +
+                      "/attendance",
+                  cookie);
   }
   kill(nginx, SIGTERM);
   waitpid(nginx, nullptr, 0);
@@ -275,7 +322,8 @@ void BM_RegisterGetVsNginx(benchmark::State& state) {
   std::ifstream status("/proc/" + std::to_string(g_service->server->pid()) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) g_figures["rss_peak_mb"] = std::atof(line.c_str() + 6) / 1024.0;
+    if (line.rfind("VmHWM:", 0) == 0)
+      g_figures["rss_peak_mb"] = std::atof(line.c_str() + 6) / 1024.0;
   }
 }
 
@@ -294,34 +342,51 @@ void BM_StartupWithMigrations(benchmark::State& state) {
 
 BENCHMARK(BM_RawFdatasync)->Iterations(500)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawSqliteInsert)->Iterations(1000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ApiAttendanceWrites)->Arg(1)->Arg(8)->Arg(64)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ApiAttendanceWrites)
+    ->Arg(1)
+    ->Arg(8)
+    ->Arg(64)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_RegisterGetVsNginx)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_StartupWithMigrations)->Iterations(10)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void Line(const char* what, double value, const char* unit, const std::string& vs, double target, bool higher_is_better) {
+void Line(const char* what, double value, const char* unit, const std::string& vs, double target,
+          bool higher_is_better) {
   const bool ok = higher_is_better ? value >= target : value <= target;
-  std::printf("  %-44s %10.2f %-6s %-34s %s\n", what, value, unit, vs.c_str(), ok ? "meets target" : "MISSES target");
+  std::printf("  %-44s %10.2f %-6s %-34s %s\n", what, value, unit, vs.c_str(),
+              ok ? "meets target" : "MISSES target");
 }
 
 void Summary() {
   auto& f = g_figures;
   const double raw = f["raw_insert_per_s"];
   std::printf("\nSummary (ratios against baselines measured in this run)\n");
-  std::printf("  raw fdatasync 4 KiB: p50 %.2f ms, p99 %.2f ms; raw one-row SQLite insert: %.0f rows/s\n",
-              f["fdatasync_p50_ms"], f["fdatasync_p99_ms"], raw);
+  std::printf(
+      "  raw fdatasync 4 KiB: p50 %.2f ms, p99 %.2f ms; raw one-row SQLite insert: %.0f rows/s\n",
+      f["fdatasync_p50_ms"], f["fdatasync_p99_ms"], raw);
   for (const char* c : {"1", "8", "64"}) {
     const double w = f[std::string("api_writes_per_s_") + c];
     const double p99 = f[std::string("api_p99_ms_") + c];
-    std::printf("  API writes at %2s clients: %8.0f writes/s (%.2fx raw inserts), p99 %.2f ms (%.1fx fdatasync p99)\n",
-                c, w, raw > 0 ? w / raw : 0, p99, f["fdatasync_p99_ms"] > 0 ? p99 / f["fdatasync_p99_ms"] : 0);
+    std::printf(
+        "  API writes at %2s clients: %8.0f writes/s (%.2fx raw inserts), p99 %.2f ms (%.1fx "
+        "fdatasync p99)\n",
+        c, w, raw > 0 ? w / raw : 0, p99,
+        f["fdatasync_p99_ms"] > 0 ? p99 / f["fdatasync_p99_ms"] : 0);
   }
-  std::printf("  register GET (%.0f bytes): %.0f req/s vs nginx %.0f req/s (%.2fx)\n", f["register_bytes"],
-              f["register_rps"], f["nginx_rps"], f["nginx_rps"] > 0 ? f["register_rps"] / f["nginx_rps"] : 0);
+  std::printf("  register GET (%.0f bytes): %.0f req/s vs nginx %.0f req/s (%.2fx)\n",
+              f["register_bytes"], f["register_rps"], f["nginx_rps"],
+              f["nginx_rps"] > 0 ? f["register_rps"] / f["nginx_rps"] : 0);
   std::printf("\nTargets\n");
-  Line("writes/s at 8 clients / raw insert rate", raw > 0 ? f["api_writes_per_s_8"] / raw : 0, "x", "", 1.0, true);
-  Line("p99 at 8 clients / fdatasync p99", f["api_p99_ms_8"] / std::max(1e-9, f["fdatasync_p99_ms"]), "x", "", 10.0, false);
-  Line("p99 at 64 clients / fdatasync p99", f["api_p99_ms_64"] / std::max(1e-9, f["fdatasync_p99_ms"]), "x", "", 20.0, false);
-  Line("register GET / nginx at 8 connections", f["nginx_rps"] > 0 ? f["register_rps"] / f["nginx_rps"] : 0, "x", "", 0.5, true);
+  Line("writes/s at 8 clients / raw insert rate", raw > 0 ? f["api_writes_per_s_8"] / raw : 0, "x",
+       "", 1.0, true);
+  Line("p99 at 8 clients / fdatasync p99",
+       f["api_p99_ms_8"] / std::max(1e-9, f["fdatasync_p99_ms"]), "x", "", 10.0, false);
+  Line("p99 at 64 clients / fdatasync p99",
+       f["api_p99_ms_64"] / std::max(1e-9, f["fdatasync_p99_ms"]), "x", "", 20.0, false);
+  Line("register GET / nginx at 8 connections",
+       f["nginx_rps"] > 0 ? f["register_rps"] / f["nginx_rps"] : 0, "x", "", 0.5, true);
   Line("resident memory peak under load", f["rss_peak_mb"], "MB", "", 32.0, false);
   Line("start-up with migrations (median)", f["startup_ms"], "ms", "", 200.0, false);
 }

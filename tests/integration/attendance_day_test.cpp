@@ -18,58 +18,71 @@ class AttendanceDay : public ::testing::Test {
 TEST_F(AttendanceDay, RecordAmendVoidAndCreditedHoursFoldFromEvents) {
   auto& sup = *w->supervisor;
   // Present all day with a 30-minute break: 7h - 30m = 390 minutes.
-  auto r = sup.Post(Register(), {{"service_user_id", w->people[0]}, {"outcome", "attended_complied"},
-                                 {"sign_in", w->At(9, 0)}, {"sign_out", w->At(16, 0)},
+  auto r = sup.Post(Register(), {{"service_user_id", w->people[0]},
+                                 {"outcome", "attended_complied"},
+                                 {"sign_in", w->At(9, 0)},
+                                 {"sign_out", w->At(16, 0)},
                                  {"break_minutes", 30}});
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string record = r.json()["record_id"];
   EXPECT_EQ(r.json()["credited_minutes"], 390);
 
   // Late and left early.
-  r = sup.Post(Register(), {{"service_user_id", w->people[1]}, {"outcome", "attended_complied"},
-                            {"sign_in", w->At(9, 40)}, {"sign_out", w->At(14, 0)}});
+  r = sup.Post(Register(), {{"service_user_id", w->people[1]},
+                            {"outcome", "attended_complied"},
+                            {"sign_in", w->At(9, 40)},
+                            {"sign_out", w->At(14, 0)}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_TRUE(r.json()["late"]);
   EXPECT_TRUE(r.json()["left_early"]);
   EXPECT_EQ(r.json()["credited_minutes"], 260);
 
   // Unacceptable absence: enforceable, raises a first warning.
-  r = sup.Post(Register(), {{"service_user_id", w->people[2]}, {"outcome", "unacceptable_absence"}});
+  r = sup.Post(Register(),
+               {{"service_user_id", w->people[2]}, {"outcome", "unacceptable_absence"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_TRUE(r.json()["enforceable"]);
 
   // Acceptable absence, medical: evidence expected.
-  r = sup.Post(Register(), {{"service_user_id", w->people[3]}, {"outcome", "acceptable_absence"},
+  r = sup.Post(Register(), {{"service_user_id", w->people[3]},
+                            {"outcome", "acceptable_absence"},
                             {"absence_reason", "medical"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_TRUE(r.json()["evidence_expected"]);
 
   // A second record for the same person is refused: corrections are amendments.
-  r = sup.Post(Register(), {{"service_user_id", w->people[0]}, {"outcome", "unacceptable_absence"}});
+  r = sup.Post(Register(),
+               {{"service_user_id", w->people[0]}, {"outcome", "unacceptable_absence"}});
   EXPECT_EQ(r.status, 409) << r.body;
 
   // Amend: sign-out was really 15:00. The history keeps both versions.
   r = sup.Post(Register() + "/" + record + "/amendments",
-               {{"outcome", "attended_complied"}, {"sign_in", w->At(9, 0)}, {"sign_out", w->At(15, 0)},
-                {"break_minutes", 30}, {"reason", "signed out at 15:00, tapped late"}});
+               {{"outcome", "attended_complied"},
+                {"sign_in", w->At(9, 0)},
+                {"sign_out", w->At(15, 0)},
+                {"break_minutes", 30},
+                {"reason", "signed out at 15:00, tapped late"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["credited_minutes"], 330);
   EXPECT_EQ(r.json()["history"].size(), 2u);
   EXPECT_TRUE(r.json()["amended"]);
 
   // An amendment without a reason changes nothing.
-  r = sup.Post(Register() + "/" + record + "/amendments",
-               {{"outcome", "attended_complied"}, {"sign_in", w->At(9, 0)}, {"sign_out", w->At(16, 0)}});
+  r = sup.Post(
+      Register() + "/" + record + "/amendments",
+      {{"outcome", "attended_complied"}, {"sign_in", w->At(9, 0)}, {"sign_out", w->At(16, 0)}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.json()["field"], "reason");
 
   // Void the absence of person 2: the warning goes with it.
   auto reg = sup.Get(Register()).json();
-  const std::string absent_record = reg["people"][2]["record"].is_null()
-                                        ? std::string()
-                                        : reg["people"][2]["record"]["record_id"].get<std::string>();
+  const std::string absent_record =
+      reg["people"][2]["record"].is_null()
+          ? std::string()
+          : reg["people"][2]["record"]["record_id"].get<std::string>();
   ASSERT_FALSE(absent_record.empty()) << reg.dump(2);
-  r = sup.Post(Register() + "/" + absent_record + "/void", {{"reason", "recorded against the wrong person"}});
+  r = sup.Post(Register() + "/" + absent_record + "/void",
+               {{"reason", "recorded against the wrong person"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_TRUE(r.json()["voided"]);
 
@@ -88,8 +101,11 @@ TEST_F(AttendanceDay, RecordAmendVoidAndCreditedHoursFoldFromEvents) {
 }
 
 TEST_F(AttendanceDay, RetryWithTheSameIdReplaysAndADifferentBodyIsRefused) {
-  const json body = {{"id", "01890a5d-ac96-774b-bcce-b302099a8057"}, {"service_user_id", w->people[0]},
-                     {"outcome", "attended_complied"}, {"sign_in", w->At(9, 0)}, {"sign_out", w->At(12, 0)}};
+  const json body = {{"id", "01890a5d-ac96-774b-bcce-b302099a8057"},
+                     {"service_user_id", w->people[0]},
+                     {"outcome", "attended_complied"},
+                     {"sign_in", w->At(9, 0)},
+                     {"sign_out", w->At(12, 0)}};
   auto first = w->supervisor->Post(Register(), body);
   ASSERT_EQ(first.status, 201) << first.body;
   auto again = w->supervisor->Post(Register(), body);
@@ -125,7 +141,9 @@ TEST_F(AttendanceDay, StaleEditIsRefusedWith412AndMissingIfMatchWith428) {
   EXPECT_EQ(first.header("etag"), "\"v2\"");
   auto stale = p.Patch(path, {{"notes", "bring boots"}}, etag);
   EXPECT_EQ(stale.status, 412);
-  EXPECT_EQ(p.Request("PATCH", path, R"({"notes":"x"})", {{"Content-Type", "application/json"}}).status, 428);
+  EXPECT_EQ(
+      p.Request("PATCH", path, R"({"notes":"x"})", {{"Content-Type", "application/json"}}).status,
+      428);
   EXPECT_EQ(p.Get(path).json()["notes"], "bring gloves");
 }
 

@@ -22,8 +22,10 @@ TEST(Durability, EveryAcknowledgedWriteSurvivesSigkill) {
   // One record per person; then a stream of amendments (each an appended event) from 4 clients.
   std::vector<std::string> records;
   for (const auto& person : w->people) {
-    auto r = w->supervisor->Post(reg, {{"service_user_id", person}, {"outcome", "attended_complied"},
-                                       {"sign_in", w->At(9, 0)}, {"sign_out", w->At(12, 0)}});
+    auto r = w->supervisor->Post(reg, {{"service_user_id", person},
+                                       {"outcome", "attended_complied"},
+                                       {"sign_in", w->At(9, 0)},
+                                       {"sign_out", w->At(12, 0)}});
     ASSERT_EQ(r.status, 201) << r.body;
     records.push_back(r.json()["record_id"]);
   }
@@ -37,8 +39,10 @@ TEST(Durability, EveryAcknowledgedWriteSurvivesSigkill) {
       HttpClient c(w->server->url());
       if (!c.Login("sup", kSupervisorPassword)) return;
       for (int i = 0; !stop; ++i) {
-        const json body = {{"outcome", "attended_complied"}, {"sign_in", w->At(9, 0)},
-                           {"sign_out", w->At(12, i % 50)}, {"reason", "correction " + std::to_string(i)}};
+        const json body = {{"outcome", "attended_complied"},
+                           {"sign_in", w->At(9, 0)},
+                           {"sign_out", w->At(12, i % 50)},
+                           {"reason", "correction " + std::to_string(i)}};
         auto r = c.Post(reg + "/" + records[static_cast<std::size_t>(t)] + "/amendments", body);
         sent++;
         if (r.status == 201) {
@@ -60,7 +64,8 @@ TEST(Durability, EveryAcknowledgedWriteSurvivesSigkill) {
   for (const auto& person : reg_now["people"]) {
     for (const auto& e : person["record"]["history"]) present.insert(e["id"].get<std::string>());
   }
-  for (const auto& id : acknowledged) EXPECT_TRUE(present.count(id)) << "lost acknowledged event " << id;
+  for (const auto& id : acknowledged)
+    EXPECT_TRUE(present.count(id)) << "lost acknowledged event " << id;
 
   // Each event committed with its audit row and its outbox row.
   auto db = store::Db::Open(w->db, {.read_only = true}).value();
@@ -97,13 +102,14 @@ TEST(Schema, AttendanceEventsAndAuditRefuseUpdateAndDelete) {
   ASSERT_EQ(RunUpw({"migrate", "--db", db}), 0);
   auto raw = store::Db::Open(db, {}).value();
   // Triggers fire per row, so put one row in each table first (references are beside the point).
-  ASSERT_TRUE(raw->Exec("PRAGMA foreign_keys=OFF; "
-                        "INSERT INTO attendance_event(id, record_id, kind, work_group_id, "
-                        "service_user_id, order_id, author_user_id, author, device_id, recorded_at, "
-                        "request_hash) VALUES ('e','e','record','g','p','o','u','a','d','t','h'); "
-                        "INSERT INTO audit(at, username, role, device_id, action, entity, entity_id) "
-                        "VALUES ('t','a','admin','d','x','y','z')")
-                  .ok());
+  ASSERT_TRUE(
+      raw->Exec("PRAGMA foreign_keys=OFF; "
+                "INSERT INTO attendance_event(id, record_id, kind, work_group_id, "
+                "service_user_id, order_id, author_user_id, author, device_id, recorded_at, "
+                "request_hash) VALUES ('e','e','record','g','p','o','u','a','d','t','h'); "
+                "INSERT INTO audit(at, username, role, device_id, action, entity, entity_id) "
+                "VALUES ('t','a','admin','d','x','y','z')")
+          .ok());
   EXPECT_FALSE(raw->Exec("UPDATE attendance_event SET reason = 'x'").ok());
   EXPECT_FALSE(raw->Exec("DELETE FROM attendance_event").ok());
   EXPECT_FALSE(raw->Exec("UPDATE audit SET action = 'x'").ok());

@@ -69,10 +69,16 @@ TEST(FaultLoop, CreateIsWholeOrNothingWithItsAuditAndOutbox) {
     EXPECT_TRUE(next.ok()) << "n=" << n << ": " << next.status().message();
     h.writer->Stop();
     const auto vans = h.Count("SELECT count(*) FROM van WHERE registration = 'SV21 ABC'");
-    const auto audit = h.Count("SELECT count(*) FROM audit a JOIN van v ON v.id = a.entity_id WHERE v.registration = 'SV21 ABC'");
-    const auto outbox = h.Count("SELECT count(*) FROM outbox o JOIN van v ON v.id = o.entity_id WHERE v.registration = 'SV21 ABC'");
-    EXPECT_TRUE((vans == 0 && audit == 0 && outbox == 0) || (vans == 1 && audit == 1 && outbox == 1))
-        << "n=" << n << ": half-written: van " << vans << ", audit " << audit << ", outbox " << outbox;
+    const auto audit = h.Count(
+        "SELECT count(*) FROM audit a JOIN van v ON v.id = a.entity_id WHERE v.registration = "
+        "'SV21 ABC'");
+    const auto outbox = h.Count(
+        "SELECT count(*) FROM outbox o JOIN van v ON v.id = o.entity_id WHERE v.registration = "
+        "'SV21 ABC'");
+    EXPECT_TRUE((vans == 0 && audit == 0 && outbox == 0) ||
+                (vans == 1 && audit == 1 && outbox == 1))
+        << "n=" << n << ": half-written: van " << vans << ", audit " << audit << ", outbox "
+        << outbox;
     if (r.ok()) {
       EXPECT_EQ(vans, 1) << "n=" << n << ": acknowledged but not stored";
     }
@@ -91,16 +97,32 @@ TEST(FaultLoop, AttendanceEventIsWholeOrNothingWithItsAuditAndOutbox) {
     Harness h(dir.file("upw.db"));
     const auto yesterday = domain::AddDays(domain::UkLocalDate(h.clock.NowSeconds()), -1);
     const std::string sup = MustCreate(h, "supervisors", {{"name", "Sam"}});
-    const std::string place = MustCreate(h, "placements", {{"name", "Garden"}, {"kind", "group"}, {"address", "1 High St"}, {"capacity", 5}});
-    const std::string person = MustCreate(h, "service-users", {{"first_name", "A"}, {"last_name", "B"}, {"date_of_birth", "1990-01-01"}});
-    MustCreate(h, "orders", {{"service_user_id", person}, {"court", "Edinburgh"}, {"imposed_on", domain::FormatDate(domain::AddDays(yesterday, -10))}, {"hours_ordered", 60}, {"status", "active"}});
-    const std::string group = MustCreate(h, "work-groups", {{"session_date", domain::FormatDate(yesterday)}, {"starts_at", "09:00"}, {"ends_at", "16:00"}, {"placement_id", place}, {"supervisor_id", sup}});
-    ASSERT_TRUE(app::AddAllocation(*h.services, kPlanner, group, {{"service_user_id", person}}).ok());
+    const std::string place = MustCreate(
+        h, "placements",
+        {{"name", "Garden"}, {"kind", "group"}, {"address", "1 High St"}, {"capacity", 5}});
+    const std::string person =
+        MustCreate(h, "service-users",
+                   {{"first_name", "A"}, {"last_name", "B"}, {"date_of_birth", "1990-01-01"}});
+    MustCreate(h, "orders",
+               {{"service_user_id", person},
+                {"court", "Edinburgh"},
+                {"imposed_on", domain::FormatDate(domain::AddDays(yesterday, -10))},
+                {"hours_ordered", 60},
+                {"status", "active"}});
+    const std::string group = MustCreate(h, "work-groups",
+                                         {{"session_date", domain::FormatDate(yesterday)},
+                                          {"starts_at", "09:00"},
+                                          {"ends_at", "16:00"},
+                                          {"placement_id", place},
+                                          {"supervisor_id", sup}});
+    ASSERT_TRUE(
+        app::AddAllocation(*h.services, kPlanner, group, {{"service_user_id", person}}).ok());
 
     FailWritesFrom(n);
     auto r = app::RecordAttendance(
         *h.services, kPlanner, group,
-        {{"service_user_id", person}, {"outcome", "attended_complied"},
+        {{"service_user_id", person},
+         {"outcome", "attended_complied"},
          {"sign_in", domain::FormatTimestamp(domain::UkLocalToUtc(yesterday, 9 * 60))},
          {"sign_out", domain::FormatTimestamp(domain::UkLocalToUtc(yesterday, 15 * 60))}});
     const bool triggered = FaultTriggered();
@@ -109,8 +131,10 @@ TEST(FaultLoop, AttendanceEventIsWholeOrNothingWithItsAuditAndOutbox) {
     const auto events = h.Count("SELECT count(*) FROM attendance_event");
     const auto audit = h.Count("SELECT count(*) FROM audit WHERE entity = 'attendance_event'");
     const auto outbox = h.Count("SELECT count(*) FROM outbox WHERE entity = 'attendance_event'");
-    EXPECT_TRUE((events == 0 && audit == 0 && outbox == 0) || (events == 1 && audit == 1 && outbox == 1))
-        << "n=" << n << ": half-written: events " << events << ", audit " << audit << ", outbox " << outbox;
+    EXPECT_TRUE((events == 0 && audit == 0 && outbox == 0) ||
+                (events == 1 && audit == 1 && outbox == 1))
+        << "n=" << n << ": half-written: events " << events << ", audit " << audit << ", outbox "
+        << outbox;
     if (r.ok()) {
       EXPECT_EQ(events, 1) << "n=" << n << ": acknowledged but not stored";
     }

@@ -40,7 +40,9 @@ int Close(sqlite3_file* f) {
   sqlite3_free(r);
   return rc;
 }
-int Read(sqlite3_file* f, void* b, int n, sqlite3_int64 o) { return Real(f)->pMethods->xRead(Real(f), b, n, o); }
+int Read(sqlite3_file* f, void* b, int n, sqlite3_int64 o) {
+  return Real(f)->pMethods->xRead(Real(f), b, n, o);
+}
 int Write(sqlite3_file* f, const void* b, int n, sqlite3_int64 o) {
   if (ShouldFail()) return SQLITE_IOERR_WRITE;
   return Real(f)->pMethods->xWrite(Real(f), b, n, o);
@@ -53,14 +55,20 @@ int Sync(sqlite3_file* f, int flags) {
 int FileSize(sqlite3_file* f, sqlite3_int64* s) { return Real(f)->pMethods->xFileSize(Real(f), s); }
 int Lock(sqlite3_file* f, int l) { return Real(f)->pMethods->xLock(Real(f), l); }
 int Unlock(sqlite3_file* f, int l) { return Real(f)->pMethods->xUnlock(Real(f), l); }
-int CheckReserved(sqlite3_file* f, int* o) { return Real(f)->pMethods->xCheckReservedLock(Real(f), o); }
-int FileControl(sqlite3_file* f, int op, void* a) { return Real(f)->pMethods->xFileControl(Real(f), op, a); }
+int CheckReserved(sqlite3_file* f, int* o) {
+  return Real(f)->pMethods->xCheckReservedLock(Real(f), o);
+}
+int FileControl(sqlite3_file* f, int op, void* a) {
+  return Real(f)->pMethods->xFileControl(Real(f), op, a);
+}
 int SectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
 int DeviceChars(sqlite3_file* f) { return Real(f)->pMethods->xDeviceCharacteristics(Real(f)); }
 int ShmMap(sqlite3_file* f, int p, int sz, int e, void volatile** pp) {
   return Real(f)->pMethods->xShmMap(Real(f), p, sz, e, pp);
 }
-int ShmLock(sqlite3_file* f, int o, int n, int fl) { return Real(f)->pMethods->xShmLock(Real(f), o, n, fl); }
+int ShmLock(sqlite3_file* f, int o, int n, int fl) {
+  return Real(f)->pMethods->xShmLock(Real(f), o, n, fl);
+}
 void ShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
 int ShmUnmap(sqlite3_file* f, int d) { return Real(f)->pMethods->xShmUnmap(Real(f), d); }
 
@@ -80,13 +88,19 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* o
   return SQLITE_OK;
 }
 int Delete(sqlite3_vfs*, const char* n, int s) { return g_real->xDelete(g_real, n, s); }
-int Access(sqlite3_vfs*, const char* n, int fl, int* o) { return g_real->xAccess(g_real, n, fl, o); }
-int FullPath(sqlite3_vfs*, const char* n, int sz, char* o) { return g_real->xFullPathname(g_real, n, sz, o); }
+int Access(sqlite3_vfs*, const char* n, int fl, int* o) {
+  return g_real->xAccess(g_real, n, fl, o);
+}
+int FullPath(sqlite3_vfs*, const char* n, int sz, char* o) {
+  return g_real->xFullPathname(g_real, n, sz, o);
+}
 int Randomness(sqlite3_vfs*, int n, char* o) { return g_real->xRandomness(g_real, n, o); }
 int Sleep(sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); }
 int CurrentTime(sqlite3_vfs*, double* t) { return g_real->xCurrentTime(g_real, t); }
 int LastError(sqlite3_vfs*, int n, char* b) { return g_real->xGetLastError(g_real, n, b); }
-int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* t) { return g_real->xCurrentTimeInt64(g_real, t); }
+int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* t) {
+  return g_real->xCurrentTimeInt64(g_real, t);
+}
 
 }  // namespace
 
@@ -94,10 +108,10 @@ void RegisterFaultVfs() {
   static std::once_flag once;
   std::call_once(once, [] {
     g_real = sqlite3_vfs_find(nullptr);
-    g_methods = sqlite3_io_methods{2,        Close,         Read,         Write,      Truncate,
-                                   Sync,     FileSize,      Lock,         Unlock,     CheckReserved,
-                                   FileControl, SectorSize, DeviceChars, ShmMap,     ShmLock,
-                                   ShmBarrier, ShmUnmap,    nullptr,      nullptr};
+    g_methods = sqlite3_io_methods{2,           Close,      Read,        Write,  Truncate,
+                                   Sync,        FileSize,   Lock,        Unlock, CheckReserved,
+                                   FileControl, SectorSize, DeviceChars, ShmMap, ShmLock,
+                                   ShmBarrier,  ShmUnmap,   nullptr,     nullptr};
     g_vfs = sqlite3_vfs{};
     g_vfs.iVersion = 2;
     g_vfs.szOsFile = sizeof(FaultFile);

@@ -44,8 +44,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& db,
   p->log_ = db + ".log";
   p->port_file_ = db + ".port";
   std::filesystem::remove(p->port_file_);
-  std::vector<std::string> args = {UpwBinary(), "serve", "--db", db, "--listen", "127.0.0.1:0",
-                                   "--port-file", p->port_file_};
+  std::vector<std::string> args = {UpwBinary(), "serve",       "--db",        db,
+                                   "--listen",  "127.0.0.1:0", "--port-file", p->port_file_};
   args.insert(args.end(), extra.begin(), extra.end());
   p->pid_ = fork();
   if (p->pid_ == 0) {

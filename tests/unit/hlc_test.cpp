@@ -5,9 +5,7 @@
 namespace upw::sync {
 namespace {
 
-TEST(Hlc, TickFollowsPhysicalTimeWhenAhead) {
-  EXPECT_EQ(Tick({100, 5}, 200), (Hlc{200, 0}));
-}
+TEST(Hlc, TickFollowsPhysicalTimeWhenAhead) { EXPECT_EQ(Tick({100, 5}, 200), (Hlc{200, 0})); }
 
 TEST(Hlc, TickNeverGoesBackwardsWhenTheClockDoes) {
   const Hlc a = Tick({1000, 0}, 500);  // a Pi booted with a wrong clock
@@ -15,9 +13,7 @@ TEST(Hlc, TickNeverGoesBackwardsWhenTheClockDoes) {
   EXPECT_LT((Hlc{1000, 0}), a);
 }
 
-TEST(Hlc, CounterOverflowAdvancesWall) {
-  EXPECT_EQ(Tick({1000, 0xffff}, 10), (Hlc{1001, 0}));
-}
+TEST(Hlc, CounterOverflowAdvancesWall) { EXPECT_EQ(Tick({1000, 0xffff}, 10), (Hlc{1001, 0})); }
 
 TEST(Hlc, ReceiveTakesTheLatestOfThree) {
   EXPECT_EQ(Receive({10, 1}, {20, 4}, 5), (Hlc{20, 5}));

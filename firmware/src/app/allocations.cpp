@@ -68,10 +68,12 @@ Result<json> ChooseOrder(store::Db& db, const std::string& person, const json& o
 }
 
 Status CheckBody(const json& body) {
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   for (const auto& [k, v] : body.items()) {
     if (k == "service_user_id" || k == "order_id" || k == "id") {
-      if (!v.is_string() || !IsUuid(v.get<std::string>())) return Status::Invalid(k, k + " must be an id (UUID)");
+      if (!v.is_string() || !IsUuid(v.get<std::string>()))
+        return Status::Invalid(k, k + " must be an id (UUID)");
     } else if (k == "pickup_point") {
       if (!v.is_null() && (!v.is_string() || v.get<std::string>().size() > 200)) {
         return Status::Invalid(k, "pickup_point must be a string of at most 200 characters");
@@ -84,7 +86,8 @@ Status CheckBody(const json& body) {
       return Status::Invalid(k, k + " is not a field of an allocation");
     }
   }
-  if (!body.contains("service_user_id")) return Status::Invalid("service_user_id", "service_user_id is required");
+  if (!body.contains("service_user_id"))
+    return Status::Invalid("service_user_id", "service_user_id is required");
   return Status::Ok();
 }
 
@@ -119,7 +122,8 @@ Result<json> AddAllocation(const Services& s, const Actor& a, const std::string&
       return Status::Error(Code::kConflict, "work_group_id", "the group is closed or cancelled");
     }
     json who = LoadRow(db, Spec("service-users"), person);
-    if (who.is_null()) return Status::Invalid("service_user_id", "service_user_id refers to no service user");
+    if (who.is_null())
+      return Status::Invalid("service_user_id", "service_user_id refers to no service user");
     auto order = ChooseOrder(db, person, body.value("order_id", json(nullptr)));
     if (!order.ok()) return order.status();
     json placement = LoadRow(db, Spec("placements"), (*group)["placement_id"].get<std::string>());
@@ -138,10 +142,12 @@ Result<json> AddAllocation(const Services& s, const Actor& a, const std::string&
       f.van_usable_seats = van["usable_seats"].get<int>();
     }
     store::Stmt& m = db.Prepare(
-        "SELECT p.id, p.keep_apart FROM allocation a JOIN service_user p ON p.id = a.service_user_id "
+        "SELECT p.id, p.keep_apart FROM allocation a JOIN service_user p ON p.id = "
+        "a.service_user_id "
         "WHERE a.work_group_id = ?");
     m.Bind(1, group_id);
-    while (m.Step()) f.members.emplace_back(m.Text(0), StringSet(json::parse(m.Text(1), nullptr, false)));
+    while (m.Step())
+      f.members.emplace_back(m.Text(0), StringSet(json::parse(m.Text(1), nullptr, false)));
     f.allocated = static_cast<int>(f.members.size());
     store::Stmt& clash = db.Prepare(
         "SELECT 1 FROM allocation a JOIN work_group g ON g.id = a.work_group_id "
@@ -174,13 +180,15 @@ Result<json> AddAllocation(const Services& s, const Actor& a, const std::string&
                      .Bind(7, ctx.now_text())
                      .Run();
     if (!ins.ok()) {
-      return ins.code() == Code::kConflict ? Status::Error(Code::kConflict, "id", "an allocation with this id exists")
-                                           : ins;
+      return ins.code() == Code::kConflict
+                 ? Status::Error(Code::kConflict, "id", "an allocation with this id exists")
+                 : ins;
     }
     store::Stmt& back = db.Prepare(std::string(kAllocationSelect) + "WHERE a.id = ?");
     back.Bind(1, id).Step();
     created = AllocationFromStmt(back);
-    return Journal(ctx, a, {"allocation.create", "allocation", id, {{"created", created}}, "upsert", created});
+    return Journal(
+        ctx, a, {"allocation.create", "allocation", id, {{"created", created}}, "upsert", created});
   });
   if (!st.ok()) return st;
   return created;
@@ -191,7 +199,8 @@ Status RemoveAllocation(const Services& s, const Actor& a, const std::string& gr
   if (Status p = PlannersOnly(a); !p.ok()) return p;
   return s.writer.Run([&](store::WriteContext& ctx) -> Status {
     store::Db& db = ctx.db();
-    store::Stmt& st = db.Prepare(std::string(kAllocationSelect) + "WHERE a.id = ? AND a.work_group_id = ?");
+    store::Stmt& st =
+        db.Prepare(std::string(kAllocationSelect) + "WHERE a.id = ? AND a.work_group_id = ?");
     if (!st.Bind(1, allocation_id).Bind(2, group_id).Step()) {
       return Status::Error(Code::kNotFound, "allocation_id", "no such allocation in this group");
     }
@@ -202,11 +211,16 @@ Status RemoveAllocation(const Services& s, const Actor& a, const std::string& gr
       return Status::Error(Code::kConflict, "allocation_id",
                            "attendance is recorded for this person; void the record instead");
     }
-    if (Status d = db.Prepare("DELETE FROM allocation WHERE id = ?").Bind(1, allocation_id).Run(); !d.ok()) {
+    if (Status d = db.Prepare("DELETE FROM allocation WHERE id = ?").Bind(1, allocation_id).Run();
+        !d.ok()) {
       return d;
     }
     return Journal(ctx, a,
-                   {"allocation.delete", "allocation", allocation_id, {{"deleted", gone}}, "upsert",
+                   {"allocation.delete",
+                    "allocation",
+                    allocation_id,
+                    {{"deleted", gone}},
+                    "upsert",
                     {{"id", allocation_id}, {"deleted", true}}});
   });
 }

@@ -20,7 +20,7 @@ namespace {
 
 struct Request {
   domain::EventKind kind = domain::EventKind::kRecord;
-  std::string record_id;   // amend and void
+  std::string record_id;        // amend and void
   std::string service_user_id;  // record
   domain::AttendanceFacts facts;
   std::string reason;
@@ -28,7 +28,8 @@ struct Request {
   std::string hash;      // of what the request asks, to tell a retry from a reuse of the id
 };
 
-std::string RequestHash(const std::string& group_id, const std::string& record_id, const json& body) {
+std::string RequestHash(const std::string& group_id, const std::string& record_id,
+                        const json& body) {
   const std::string text = group_id + "\n" + record_id + "\n" + body.dump();
   unsigned char out[16];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(text.data()),
@@ -70,7 +71,8 @@ json RecordJson(const Actor& a, const domain::AttendanceRecord& r, const domain:
   j["voided"] = r.voided;
   j["time_worked_minutes"] = domain::TimeWorkedMinutes(r.facts);
   auto credited = figures.credited_by_record.find(r.record_id);
-  j["credited_minutes"] = r.voided || credited == figures.credited_by_record.end() ? 0 : credited->second;
+  j["credited_minutes"] =
+      r.voided || credited == figures.credited_by_record.end() ? 0 : credited->second;
   j["late"] = domain::IsLate(r.facts, w);
   j["left_early"] = domain::LeftEarly(r.facts, w);
   j["enforceable"] = !r.voided && domain::IsEnforceable(r.facts.outcome);
@@ -89,8 +91,8 @@ Result<OrderFigures> FiguresOf(store::Db& db, const json& order, const domain::P
 }
 
 // The record as it stands after the write, read back in the same transaction.
-Result<json> ReadBack(store::Db& db, const Actor& a, const json& group, const std::string& record_id,
-                      const domain::Profile& profile) {
+Result<json> ReadBack(store::Db& db, const Actor& a, const json& group,
+                      const std::string& record_id, const domain::Profile& profile) {
   auto events = LoadEventsByGroup(db, group["id"].get<std::string>());
   if (!events.ok()) return events.status();
   std::vector<domain::AttendanceEvent> plain;
@@ -100,7 +102,8 @@ Result<json> ReadBack(store::Db& db, const Actor& a, const json& group, const st
     plain.push_back(se.event);
     order_id = se.order_id;
   }
-  if (plain.empty()) return Status::Error(Code::kNotFound, "record_id", "no such attendance record in this group");
+  if (plain.empty())
+    return Status::Error(Code::kNotFound, "record_id", "no such attendance record in this group");
   auto figures = FiguresOf(db, LoadRow(db, Spec("orders"), order_id), profile);
   if (!figures.ok()) return figures.status();
   return RecordJson(a, domain::FoldEvents(plain).front(), WindowOf(group), *figures);
@@ -123,10 +126,12 @@ Result<AttendanceWrite> Append(const Services& s, const Actor& a, const std::str
       return Status::Error(Code::kConflict, "work_group_id", "the group was cancelled");
     }
     if (!req.event_id.empty()) {
-      store::Stmt& seen = db.Prepare("SELECT record_id, request_hash FROM attendance_event WHERE id = ?");
+      store::Stmt& seen =
+          db.Prepare("SELECT record_id, request_hash FROM attendance_event WHERE id = ?");
       if (seen.Bind(1, req.event_id).Step()) {
         if (seen.Text(1) != req.hash) {
-          return Status::Error(Code::kConflict, "id", "this id was already used for a different request");
+          return Status::Error(Code::kConflict, "id",
+                               "this id was already used for a different request");
         }
         const std::string record_id = seen.Text(0);
         auto back = ReadBack(db, a, *group, record_id, s.profile);
@@ -152,9 +157,11 @@ Result<AttendanceWrite> Append(const Services& s, const Actor& a, const std::str
     std::string order_id;
     if (req.kind == domain::EventKind::kRecord) {
       e.service_user_id = req.service_user_id;
-      store::Stmt& alloc = db.Prepare("SELECT order_id FROM allocation WHERE work_group_id = ? AND service_user_id = ?");
+      store::Stmt& alloc = db.Prepare(
+          "SELECT order_id FROM allocation WHERE work_group_id = ? AND service_user_id = ?");
       if (!alloc.Bind(1, group_id).Bind(2, req.service_user_id).Step()) {
-        return Status::Invalid("service_user_id", "this person is not allocated to this work group");
+        return Status::Invalid("service_user_id",
+                               "this person is not allocated to this work group");
       }
       order_id = alloc.Text(0);
     } else {
@@ -167,42 +174,52 @@ Result<AttendanceWrite> Append(const Services& s, const Actor& a, const std::str
     }
     if (Status fits = domain::CheckEventFits(records, e); !fits.ok()) return fits;
     if (req.kind != domain::EventKind::kVoid) {
-      if (Status v = domain::ValidateFacts(e.facts, WindowOf(*group), ctx.now_seconds()); !v.ok()) return v;
+      if (Status v = domain::ValidateFacts(e.facts, WindowOf(*group), ctx.now_seconds()); !v.ok())
+        return v;
     }
     json order = LoadRow(db, Spec("orders"), order_id);
     const auto status = domain::ParseOrderStatus(order["status"].get<std::string>());
     if (req.kind == domain::EventKind::kRecord && domain::IsAttended(e.facts.outcome) &&
         !domain::AcceptsWork(*status)) {
-      return Status::Error(Code::kConflict, "service_user_id",
-                           "the order is " + order["status"].get<std::string>() + " and takes no more hours");
+      return Status::Error(
+          Code::kConflict, "service_user_id",
+          "the order is " + order["status"].get<std::string>() + " and takes no more hours");
     }
     const json facts = req.kind == domain::EventKind::kVoid ? json(nullptr) : FactsToJson(e.facts);
-    Status ins = db.Prepare(
-                       "INSERT INTO attendance_event(id, record_id, kind, work_group_id, "
-                       "service_user_id, order_id, facts, reason, author_user_id, author, device_id, "
-                       "recorded_at, request_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                     .Bind(1, e.id)
-                     .Bind(2, e.record_id)
-                     .Bind(3, domain::ToString(e.kind))
-                     .Bind(4, group_id)
-                     .Bind(5, e.service_user_id)
-                     .Bind(6, order_id)
-                     .BindJson(7, facts.is_null() ? json(nullptr) : json(facts.dump()))
-                     .BindJson(8, e.reason.empty() ? json(nullptr) : json(e.reason))
-                     .Bind(9, a.user_id)
-                     .Bind(10, a.username)
-                     .Bind(11, ctx.device_id())
-                     .Bind(12, domain::FormatTimestamp(e.recorded_at))
-                     .Bind(13, req.hash)
-                     .Run();
+    Status ins =
+        db.Prepare(
+              "INSERT INTO attendance_event(id, record_id, kind, work_group_id, "
+              "service_user_id, order_id, facts, reason, author_user_id, author, device_id, "
+              "recorded_at, request_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            .Bind(1, e.id)
+            .Bind(2, e.record_id)
+            .Bind(3, domain::ToString(e.kind))
+            .Bind(4, group_id)
+            .Bind(5, e.service_user_id)
+            .Bind(6, order_id)
+            .BindJson(7, facts.is_null() ? json(nullptr) : json(facts.dump()))
+            .BindJson(8, e.reason.empty() ? json(nullptr) : json(e.reason))
+            .Bind(9, a.user_id)
+            .Bind(10, a.username)
+            .Bind(11, ctx.device_id())
+            .Bind(12, domain::FormatTimestamp(e.recorded_at))
+            .Bind(13, req.hash)
+            .Run();
     if (!ins.ok()) return ins;
-    json payload = {{"id", e.id},         {"record_id", e.record_id},     {"kind", domain::ToString(e.kind)},
-                    {"work_group_id", group_id}, {"service_user_id", e.service_user_id},
-                    {"order_id", order_id}, {"facts", facts},           {"reason", e.reason},
-                    {"author", a.username}, {"device_id", ctx.device_id()},
+    json payload = {{"id", e.id},
+                    {"record_id", e.record_id},
+                    {"kind", domain::ToString(e.kind)},
+                    {"work_group_id", group_id},
+                    {"service_user_id", e.service_user_id},
+                    {"order_id", order_id},
+                    {"facts", facts},
+                    {"reason", e.reason},
+                    {"author", a.username},
+                    {"device_id", ctx.device_id()},
                     {"recorded_at", domain::FormatTimestamp(e.recorded_at)}};
-    if (Status j = Journal(ctx, a, {"attendance." + std::string(domain::ToString(e.kind)), "attendance_event",
-                                    e.record_id, payload, "append", payload});
+    if (Status j = Journal(ctx, a,
+                           {"attendance." + std::string(domain::ToString(e.kind)),
+                            "attendance_event", e.record_id, payload, "append", payload});
         !j.ok()) {
       return j;
     }
@@ -238,7 +255,8 @@ Result<std::string> RequiredReason(const json& body) {
 
 Result<AttendanceWrite> RecordAttendance(const Services& s, const Actor& a,
                                          const std::string& group_id, const json& body) {
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   Request req;
   auto id = OptionalId(body);
   if (!id.ok()) return id.status();
@@ -255,9 +273,11 @@ Result<AttendanceWrite> RecordAttendance(const Services& s, const Actor& a,
   return Append(s, a, group_id, req);
 }
 
-Result<AttendanceWrite> AmendAttendance(const Services& s, const Actor& a, const std::string& group_id,
-                                        const std::string& record_id, const json& body) {
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+Result<AttendanceWrite> AmendAttendance(const Services& s, const Actor& a,
+                                        const std::string& group_id, const std::string& record_id,
+                                        const json& body) {
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   Request req;
   req.kind = domain::EventKind::kAmend;
   req.record_id = record_id;
@@ -274,9 +294,11 @@ Result<AttendanceWrite> AmendAttendance(const Services& s, const Actor& a, const
   return Append(s, a, group_id, req);
 }
 
-Result<AttendanceWrite> VoidAttendance(const Services& s, const Actor& a, const std::string& group_id,
-                                       const std::string& record_id, const json& body) {
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+Result<AttendanceWrite> VoidAttendance(const Services& s, const Actor& a,
+                                       const std::string& group_id, const std::string& record_id,
+                                       const json& body) {
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   for (const auto& [k, _] : body.items()) {
     if (k != "id" && k != "reason") return Status::Invalid(k, k + " is not a field of a void");
   }
@@ -314,8 +336,9 @@ Result<json> GetRegister(const Services& s, const Actor& a, const std::string& g
 
   json placement = LoadRow(db, Spec("placements"), (*group)["placement_id"].get<std::string>());
   json supervisor = LoadRow(db, Spec("supervisors"), (*group)["supervisor_id"].get<std::string>());
-  json van = (*group)["van_id"].is_string() ? LoadRow(db, Spec("vans"), (*group)["van_id"].get<std::string>())
-                                            : json(nullptr);
+  json van = (*group)["van_id"].is_string()
+                 ? LoadRow(db, Spec("vans"), (*group)["van_id"].get<std::string>())
+                 : json(nullptr);
   auto events = LoadEventsByGroup(db, group_id);
   if (!events.ok()) return events.status();
   std::vector<domain::AttendanceEvent> plain;
@@ -326,7 +349,8 @@ Result<json> GetRegister(const Services& s, const Actor& a, const std::string& g
   store::Stmt& st = db.Prepare(
       "SELECT a.id, a.service_user_id, a.order_id, a.pickup_point, a.pickup_time, p.first_name, "
       "p.last_name, p.risk_flags, p.notes FROM allocation a JOIN service_user p ON p.id = "
-      "a.service_user_id WHERE a.work_group_id = ? ORDER BY a.pickup_time, p.last_name, p.first_name");
+      "a.service_user_id WHERE a.work_group_id = ? ORDER BY a.pickup_time, p.last_name, "
+      "p.first_name");
   st.Bind(1, group_id);
   std::vector<json> rows;
   while (st.Step()) {
@@ -362,8 +386,8 @@ Result<json> GetRegister(const Services& s, const Actor& a, const std::string& g
         person["record"] = rj;
       }
     }
-    person["needs_outcome"] = person["record"].is_null() && now >= window.end &&
-                              (*group)["status"] != "cancelled";
+    person["needs_outcome"] =
+        person["record"].is_null() && now >= window.end && (*group)["status"] != "cancelled";
     people.push_back(person);
   }
   json unallocated = json::array();
@@ -374,10 +398,11 @@ Result<json> GetRegister(const Services& s, const Actor& a, const std::string& g
               {"placement", placement},
               {"supervisor", {{"id", supervisor["id"]}, {"name", supervisor["name"]}}},
               {"van", van},
-              {"session", {{"starts", domain::FormatTimestamp(window.start)},
-                           {"ends", domain::FormatTimestamp(window.end)},
-                           {"started", now >= window.start},
-                           {"ended", now >= window.end}}},
+              {"session",
+               {{"starts", domain::FormatTimestamp(window.start)},
+                {"ends", domain::FormatTimestamp(window.end)},
+                {"started", now >= window.start},
+                {"ended", now >= window.end}}},
               {"people", people},
               {"records_of_people_no_longer_allocated", unallocated}};
 }

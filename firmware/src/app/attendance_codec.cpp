@@ -8,15 +8,16 @@ namespace upw::app {
 using nlohmann::json;
 
 namespace {
-const char* const kFactFields[] = {"outcome",         "absence_reason",   "sign_in", "sign_out",
-                                   "break_minutes",   "penalty_minutes", "activity", "note",
-                                   "note_sensitive"};
+const char* const kFactFields[] = {"outcome",  "absence_reason", "sign_in",
+                                   "sign_out", "break_minutes",  "penalty_minutes",
+                                   "activity", "note",           "note_sensitive"};
 
 Result<int> Minutes(const json& body, const char* name) {
   if (!body.contains(name) || body[name].is_null()) return 0;
   const json& v = body[name];
   if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 24 * 60) {
-    return Status::Invalid(name, std::string(name) + " must be a whole number of minutes from 0 to 1440");
+    return Status::Invalid(name,
+                           std::string(name) + " must be a whole number of minutes from 0 to 1440");
   }
   return static_cast<int>(v.get<std::int64_t>());
 }
@@ -26,8 +27,9 @@ Result<std::optional<domain::UtcSeconds>> Instant(const json& body, const char* 
   const json& v = body[name];
   auto t = v.is_string() ? domain::ParseTimestamp(v.get<std::string>()) : std::nullopt;
   if (!t) {
-    return Status::Invalid(name, std::string(name) +
-                                     " must be a date and time with offset, e.g. 2026-11-22T09:05:00Z");
+    return Status::Invalid(
+        name,
+        std::string(name) + " must be a date and time with offset, e.g. 2026-11-22T09:05:00Z");
   }
   return std::optional<domain::UtcSeconds>(*t);
 }
@@ -35,17 +37,20 @@ Result<std::optional<domain::UtcSeconds>> Instant(const json& body, const char* 
 
 Result<domain::AttendanceFacts> FactsFromJson(const json& body,
                                               std::initializer_list<const char*> also_allowed) {
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   for (const auto& [key, _] : body.items()) {
     const bool fact = std::any_of(std::begin(kFactFields), std::end(kFactFields),
                                   [&](const char* f) { return key == f; });
     const bool other = std::any_of(also_allowed.begin(), also_allowed.end(),
                                    [&](const char* f) { return key == f; });
-    if (!fact && !other) return Status::Invalid(key, key + " is not a field of an attendance record");
+    if (!fact && !other)
+      return Status::Invalid(key, key + " is not a field of an attendance record");
   }
   domain::AttendanceFacts f;
   if (!body.contains("outcome") || !body["outcome"].is_string()) {
-    return Status::Invalid("outcome", "outcome is required (e.g. attended_complied, unacceptable_absence)");
+    return Status::Invalid("outcome",
+                           "outcome is required (e.g. attended_complied, unacceptable_absence)");
   }
   auto outcome = domain::ParseOutcome(body["outcome"].get<std::string>());
   if (!outcome) return Status::Invalid("outcome", "outcome is not a known attendance outcome");
@@ -72,8 +77,9 @@ Result<domain::AttendanceFacts> FactsFromJson(const json& body,
   f.break_minutes = *br;
   f.penalty_minutes = *pen;
   if (body.contains("activity") && !body["activity"].is_null()) {
-    auto act = body["activity"].is_string() ? domain::ParseActivity(body["activity"].get<std::string>())
-                                            : std::nullopt;
+    auto act = body["activity"].is_string()
+                   ? domain::ParseActivity(body["activity"].get<std::string>())
+                   : std::nullopt;
     if (!act) return Status::Invalid("activity", "activity must be unpaid_work or other_activity");
     f.activity = *act;
   }
@@ -87,14 +93,15 @@ Result<domain::AttendanceFacts> FactsFromJson(const json& body,
     }
     f.note_sensitive = body["note_sensitive"].get<bool>();
   }
-  f.evidence_expected = f.outcome == domain::Outcome::kAcceptableAbsence &&
-                        f.reason == domain::Reason::kMedical;
+  f.evidence_expected =
+      f.outcome == domain::Outcome::kAcceptableAbsence && f.reason == domain::Reason::kMedical;
   return f;
 }
 
 json FactsToJson(const domain::AttendanceFacts& f) {
   json j = {{"outcome", domain::ToString(f.outcome)},
-            {"absence_reason", f.reason == domain::Reason::kNone ? json(nullptr) : json(domain::ToString(f.reason))},
+            {"absence_reason",
+             f.reason == domain::Reason::kNone ? json(nullptr) : json(domain::ToString(f.reason))},
             {"sign_in", f.sign_in ? json(domain::FormatTimestamp(*f.sign_in)) : json(nullptr)},
             {"sign_out", f.sign_out ? json(domain::FormatTimestamp(*f.sign_out)) : json(nullptr)},
             {"break_minutes", f.break_minutes},

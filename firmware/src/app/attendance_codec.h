@@ -9,9 +9,9 @@
 
 namespace upw::app {
 
-// Reads the facts fields of a request object (outcome, absence_reason, sign_in, sign_out, break_minutes,
-// penalty_minutes, activity, note, note_sensitive). Fields in `also_allowed` are skipped; any other
-// field is Invalid naming it; a wrong type is Invalid naming the field.
+// Reads the facts fields of a request object (outcome, absence_reason, sign_in, sign_out,
+// break_minutes, penalty_minutes, activity, note, note_sensitive). Fields in `also_allowed` are
+// skipped; any other field is Invalid naming it; a wrong type is Invalid naming the field.
 Result<domain::AttendanceFacts> FactsFromJson(const nlohmann::json& body,
                                               std::initializer_list<const char*> also_allowed);
 nlohmann::json FactsToJson(const domain::AttendanceFacts& f);

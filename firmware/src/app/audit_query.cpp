@@ -35,14 +35,21 @@ Result<std::vector<json>> ListAudit(const Services& s, const Actor& a, const Que
   auto lease = s.reads.Acquire();
   store::Stmt& st = lease->Prepare(
       "SELECT seq, at, user_id, username, role, device_id, action, entity, entity_id, detail FROM "
-      "audit WHERE " + where + " ORDER BY seq DESC LIMIT " + std::to_string(limit));
+      "audit WHERE " +
+      where + " ORDER BY seq DESC LIMIT " + std::to_string(limit));
   int i = 1;
   for (const auto& b : binds) st.Bind(i++, b);
   std::vector<json> out;
   while (st.Step()) {
-    out.push_back({{"seq", st.Int(0)},       {"at", st.Text(1)},        {"user_id", st.Json(2)},
-                   {"username", st.Text(3)}, {"role", st.Text(4)},      {"device_id", st.Text(5)},
-                   {"action", st.Text(6)},   {"entity", st.Text(7)},    {"entity_id", st.Text(8)},
+    out.push_back({{"seq", st.Int(0)},
+                   {"at", st.Text(1)},
+                   {"user_id", st.Json(2)},
+                   {"username", st.Text(3)},
+                   {"role", st.Text(4)},
+                   {"device_id", st.Text(5)},
+                   {"action", st.Text(6)},
+                   {"entity", st.Text(7)},
+                   {"entity_id", st.Text(8)},
                    {"detail", json::parse(st.Text(9), nullptr, false)}});
   }
   if (!st.status().ok()) return st.status();

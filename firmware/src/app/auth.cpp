@@ -35,9 +35,9 @@ std::string NewToken() {
 }
 
 json UserJson(const store::Stmt& st) {
-  return {{"id", st.Text(0)},         {"username", st.Text(1)}, {"display_name", st.Text(2)},
-          {"role", st.Text(3)},       {"supervisor_id", st.Json(4)}, {"active", st.Int(5) != 0},
-          {"version", st.Int(6)},     {"created_at", st.Text(7)}};
+  return {{"id", st.Text(0)},     {"username", st.Text(1)},      {"display_name", st.Text(2)},
+          {"role", st.Text(3)},   {"supervisor_id", st.Json(4)}, {"active", st.Int(5) != 0},
+          {"version", st.Int(6)}, {"created_at", st.Text(7)}};
 }
 const char* const kUserSelect =
     "SELECT id, username, display_name, role, supervisor_id, active, version, created_at FROM "
@@ -80,9 +80,9 @@ Result<SignedIn> Auth::Login(const std::string& username, const std::string& pas
                              const std::string& client) {
   const std::int64_t now = s_.clock.NowSeconds();
   if (std::int64_t wait = throttle_.RetryAfter(username, client, now); wait > 0) {
-    return Status::Error(Code::kRateLimited, std::to_string(wait),
-                         "too many failed sign-ins; try again in " + std::to_string(wait / 60 + 1) +
-                             " minutes");
+    return Status::Error(
+        Code::kRateLimited, std::to_string(wait),
+        "too many failed sign-ins; try again in " + std::to_string(wait / 60 + 1) + " minutes");
   }
   Actor actor;
   std::string hash;
@@ -120,15 +120,17 @@ Result<SignedIn> Auth::Login(const std::string& username, const std::string& pas
   const std::string token_hash = TokenHash(out.token);
   Status st = s_.writer.Run([&](store::WriteContext& ctx) -> Status {
     Status ins = ctx.db()
-                     .Prepare("INSERT INTO auth_session(token_hash, user_id, created_at, expires_at) "
-                              "VALUES (?,?,?,?)")
+                     .Prepare(
+                         "INSERT INTO auth_session(token_hash, user_id, created_at, expires_at) "
+                         "VALUES (?,?,?,?)")
                      .Bind(1, token_hash)
                      .Bind(2, actor.user_id)
                      .Bind(3, ctx.now_text())
                      .Bind(4, domain::FormatTimestamp(out.expires_at))
                      .Run();
     if (!ins.ok()) return ins;
-    return AuditOnly(ctx, actor, "session.login", "user_account", actor.user_id, {{"client", client}});
+    return AuditOnly(ctx, actor, "session.login", "user_account", actor.user_id,
+                     {{"client", client}});
   });
   if (!st.ok()) return st;
   std::lock_guard<std::mutex> lock(mu_);
@@ -155,7 +157,8 @@ Result<Actor> Auth::Authenticate(const std::string& token) {
       "SELECT u.id, u.username, u.role, u.supervisor_id, s.expires_at FROM auth_session s JOIN "
       "user_account u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active = 1");
   if (!st.Bind(1, h).Step()) return unauth;
-  Actor actor{st.Text(0), st.Text(1), ParseRole(st.Text(2)).value_or(Role::kSupervisor), st.OptText(3)};
+  Actor actor{st.Text(0), st.Text(1), ParseRole(st.Text(2)).value_or(Role::kSupervisor),
+              st.OptText(3)};
   const std::int64_t expires = domain::ParseTimestamp(st.Text(4)).value_or(0);
   if (expires <= now) return unauth;
   std::lock_guard<std::mutex> lock(mu_);
@@ -185,32 +188,41 @@ void Auth::ForgetSessionsOf(const std::string& user_id) {
 
 Result<json> Auth::CreateUser(const Actor& a, const json& body, bool enforce_policy) {
   if (Status p = AdminOnly(a); !p.ok()) return p;
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   for (const auto& [k, _] : body.items()) {
-    if (k != "username" && k != "display_name" && k != "role" && k != "password" && k != "supervisor_id") {
+    if (k != "username" && k != "display_name" && k != "role" && k != "password" &&
+        k != "supervisor_id") {
       return Status::Invalid(k, k + " is not a field of an account");
     }
   }
   const json username = body.value("username", json(nullptr));
-  if (!username.is_string() || username.get<std::string>().empty() || username.get<std::string>().size() > 64 ||
-      username.get<std::string>().find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos) {
-    return Status::Invalid("username", "username must be 1-64 lower-case letters, digits, '.', '_' or '-'");
+  if (!username.is_string() || username.get<std::string>().empty() ||
+      username.get<std::string>().size() > 64 ||
+      username.get<std::string>().find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+          std::string::npos) {
+    return Status::Invalid("username",
+                           "username must be 1-64 lower-case letters, digits, '.', '_' or '-'");
   }
   const json role_text = body.value("role", json(nullptr));
   auto role = role_text.is_string() ? ParseRole(role_text.get<std::string>()) : std::nullopt;
   if (!role) return Status::Invalid("role", "role must be supervisor, planner, admin or device");
   const json display = body.value("display_name", username);
   if (!display.is_string() || display.get<std::string>().size() > 100) {
-    return Status::Invalid("display_name", "display_name must be a string of at most 100 characters");
+    return Status::Invalid("display_name",
+                           "display_name must be a string of at most 100 characters");
   }
   if (enforce_policy) {
-    if (Status p = CheckPassword(body.value("password", json(nullptr)), "password"); !p.ok()) return p;
+    if (Status p = CheckPassword(body.value("password", json(nullptr)), "password"); !p.ok())
+      return p;
   } else if (!body.value("password", json(nullptr)).is_string()) {
     return Status::Invalid("password", "password is required");
   }
   json supervisor_id = body.value("supervisor_id", json(nullptr));
-  if (*role == Role::kSupervisor && (!supervisor_id.is_string() || !IsUuid(supervisor_id.get<std::string>()))) {
-    return Status::Invalid("supervisor_id", "a supervisor account needs the supervisor_id it signs in as");
+  if (*role == Role::kSupervisor &&
+      (!supervisor_id.is_string() || !IsUuid(supervisor_id.get<std::string>()))) {
+    return Status::Invalid("supervisor_id",
+                           "a supervisor account needs the supervisor_id it signs in as");
   }
   if (*role != Role::kSupervisor && !supervisor_id.is_null()) {
     return Status::Invalid("supervisor_id", "only supervisor accounts have a supervisor_id");
@@ -229,21 +241,24 @@ Result<json> Auth::CreateUser(const Actor& a, const json& body, bool enforce_pol
       }
     }
     const std::string id = ctx.NewId();
-    Status ins = ctx.db()
-                     .Prepare("INSERT INTO user_account(id, username, display_name, role, password_hash, "
-                              "supervisor_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)")
-                     .Bind(1, id)
-                     .Bind(2, username.get<std::string>())
-                     .Bind(3, display.get<std::string>())
-                     .Bind(4, ToString(*role))
-                     .Bind(5, *hash)
-                     .BindJson(6, supervisor_id)
-                     .Bind(7, ctx.now_text())
-                     .Bind(8, ctx.now_text())
-                     .Run();
+    Status ins =
+        ctx.db()
+            .Prepare(
+                "INSERT INTO user_account(id, username, display_name, role, password_hash, "
+                "supervisor_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)")
+            .Bind(1, id)
+            .Bind(2, username.get<std::string>())
+            .Bind(3, display.get<std::string>())
+            .Bind(4, ToString(*role))
+            .Bind(5, *hash)
+            .BindJson(6, supervisor_id)
+            .Bind(7, ctx.now_text())
+            .Bind(8, ctx.now_text())
+            .Run();
     if (!ins.ok()) {
-      return ins.code() == Code::kConflict ? Status::Error(Code::kConflict, "username", "that username is taken")
-                                           : ins;
+      return ins.code() == Code::kConflict
+                 ? Status::Error(Code::kConflict, "username", "that username is taken")
+                 : ins;
     }
     store::Stmt& back = ctx.db().Prepare(std::string(kUserSelect) + "WHERE id = ?");
     back.Bind(1, id).Step();
@@ -269,16 +284,21 @@ Status Auth::SetPassword(const Actor& a, const std::string& username, const json
   if (!self && a.role != Role::kAdmin) {
     return Status::Error(Code::kForbidden, "", "only admins reset other people's passwords");
   }
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   for (const auto& [k, _] : body.items()) {
-    if (k != "password" && k != "current_password") return Status::Invalid(k, k + " is not a field here");
+    if (k != "password" && k != "current_password")
+      return Status::Invalid(k, k + " is not a field here");
   }
-  if (Status p = CheckPassword(body.value("password", json(nullptr)), "password"); !p.ok()) return p;
+  if (Status p = CheckPassword(body.value("password", json(nullptr)), "password"); !p.ok())
+    return p;
   std::string user_id;
   {
     auto lease = s_.reads.Acquire();
-    store::Stmt& st = lease->Prepare("SELECT id, password_hash FROM user_account WHERE username = ?");
-    if (!st.Bind(1, username).Step()) return Status::Error(Code::kNotFound, "username", "no such account");
+    store::Stmt& st =
+        lease->Prepare("SELECT id, password_hash FROM user_account WHERE username = ?");
+    if (!st.Bind(1, username).Step())
+      return Status::Error(Code::kNotFound, "username", "no such account");
     user_id = st.Text(0);
     if (self && a.role != Role::kAdmin) {
       const json current = body.value("current_password", json(nullptr));
@@ -295,15 +315,17 @@ Status Auth::SetPassword(const Actor& a, const std::string& username, const json
   if (!hash.ok()) return hash.status();
   Status st = s_.writer.Run([&](store::WriteContext& ctx) -> Status {
     Status up = ctx.db()
-                    .Prepare("UPDATE user_account SET password_hash = ?, version = version + 1, "
-                             "updated_at = ? WHERE id = ?")
+                    .Prepare(
+                        "UPDATE user_account SET password_hash = ?, version = version + 1, "
+                        "updated_at = ? WHERE id = ?")
                     .Bind(1, *hash)
                     .Bind(2, ctx.now_text())
                     .Bind(3, user_id)
                     .Run();
     if (!up.ok()) return up;
     // A new password ends every session of the account.
-    Status d = ctx.db().Prepare("DELETE FROM auth_session WHERE user_id = ?").Bind(1, user_id).Run();
+    Status d =
+        ctx.db().Prepare("DELETE FROM auth_session WHERE user_id = ?").Bind(1, user_id).Run();
     if (!d.ok()) return d;
     return AuditOnly(ctx, a, "user.password", "user_account", user_id, json::object());
   });
@@ -313,38 +335,45 @@ Status Auth::SetPassword(const Actor& a, const std::string& username, const json
 
 Result<json> Auth::UpdateUser(const Actor& a, const std::string& username, const json& body) {
   if (Status p = AdminOnly(a); !p.ok()) return p;
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   for (const auto& [k, v] : body.items()) {
     if (k == "active" && !v.is_boolean()) return Status::Invalid(k, "active must be true or false");
     if (k == "display_name" && (!v.is_string() || v.get<std::string>().size() > 100)) {
       return Status::Invalid(k, "display_name must be a string of at most 100 characters");
     }
-    if (k != "active" && k != "display_name") return Status::Invalid(k, k + " cannot be changed here");
+    if (k != "active" && k != "display_name")
+      return Status::Invalid(k, k + " cannot be changed here");
   }
   json updated;
   std::string user_id;
   Status st = s_.writer.Run([&](store::WriteContext& ctx) -> Status {
     store::Stmt& cur = ctx.db().Prepare(std::string(kUserSelect) + "WHERE username = ?");
-    if (!cur.Bind(1, username).Step()) return Status::Error(Code::kNotFound, "username", "no such account");
+    if (!cur.Bind(1, username).Step())
+      return Status::Error(Code::kNotFound, "username", "no such account");
     json before = UserJson(cur);
     user_id = before["id"].get<std::string>();
-    Status up = ctx.db()
-                    .Prepare("UPDATE user_account SET active = ?, display_name = ?, version = version + 1, "
-                             "updated_at = ? WHERE id = ?")
-                    .Bind(1, body.value("active", before["active"].get<bool>()) ? 1 : 0)
-                    .Bind(2, body.value("display_name", before["display_name"].get<std::string>()))
-                    .Bind(3, ctx.now_text())
-                    .Bind(4, user_id)
-                    .Run();
+    Status up =
+        ctx.db()
+            .Prepare(
+                "UPDATE user_account SET active = ?, display_name = ?, version = version + 1, "
+                "updated_at = ? WHERE id = ?")
+            .Bind(1, body.value("active", before["active"].get<bool>()) ? 1 : 0)
+            .Bind(2, body.value("display_name", before["display_name"].get<std::string>()))
+            .Bind(3, ctx.now_text())
+            .Bind(4, user_id)
+            .Run();
     if (!up.ok()) return up;
     if (!body.value("active", true)) {
-      Status d = ctx.db().Prepare("DELETE FROM auth_session WHERE user_id = ?").Bind(1, user_id).Run();
+      Status d =
+          ctx.db().Prepare("DELETE FROM auth_session WHERE user_id = ?").Bind(1, user_id).Run();
       if (!d.ok()) return d;
     }
     store::Stmt& back = ctx.db().Prepare(std::string(kUserSelect) + "WHERE id = ?");
     back.Bind(1, user_id).Step();
     updated = UserJson(back);
-    return AuditOnly(ctx, a, "user.update", "user_account", user_id, {{"from", before}, {"to", updated}});
+    return AuditOnly(ctx, a, "user.update", "user_account", user_id,
+                     {{"from", before}, {"to", updated}});
   });
   if (!st.ok()) return st;
   ForgetSessionsOf(user_id);

@@ -24,6 +24,7 @@ struct DemoReport {
 
 // Seeds an empty database around `today` (a UK local date). Conflict (field "database") if it
 // already holds placements or people. Deterministic for a given seed apart from ids and times.
-Result<DemoReport> SeedDemo(const Services& s, Auth& auth, domain::Date today, unsigned seed = 2026);
+Result<DemoReport> SeedDemo(const Services& s, Auth& auth, domain::Date today,
+                            unsigned seed = 2026);
 
 }  // namespace upw::app

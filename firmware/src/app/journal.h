@@ -11,12 +11,12 @@
 namespace upw::app {
 
 struct JournalEntry {
-  std::string action;     // e.g. "placement.create", "attendance.amend"
-  std::string entity;     // table-level name, e.g. "placement", "attendance_event"
+  std::string action;  // e.g. "placement.create", "attendance.amend"
+  std::string entity;  // table-level name, e.g. "placement", "attendance_event"
   std::string entity_id;
-  nlohmann::json detail;  // what changed (audit)
-  std::string op;         // outbox op: "upsert" (row state) or "append" (event)
-  nlohmann::json payload; // outbox payload: the row or event as it now stands
+  nlohmann::json detail;   // what changed (audit)
+  std::string op;          // outbox op: "upsert" (row state) or "append" (event)
+  nlohmann::json payload;  // outbox payload: the row or event as it now stands
 };
 
 // Writes the audit row and the outbox row. Fails only if storage fails.

@@ -37,7 +37,8 @@ void LoginThrottle::RecordSuccess(const std::string& username) {
 
 void LoginThrottle::Prune(std::int64_t now) {
   for (auto it = failures_.begin(); it != failures_.end();) {
-    while (!it->second.empty() && it->second.front() <= now - kWindowSeconds) it->second.pop_front();
+    while (!it->second.empty() && it->second.front() <= now - kWindowSeconds)
+      it->second.pop_front();
     it = it->second.empty() ? failures_.erase(it) : std::next(it);
   }
 }

@@ -62,7 +62,8 @@ OrderFigures ComputeOrderFigures(const std::vector<StoredEvent>& events, int hou
   for (const auto& r : domain::FoldEvents(plain)) {
     if (r.voided) continue;
     const domain::Date date = date_of_record[r.record_id];
-    entries.push_back({r.record_id, date, r.facts.activity, domain::ClaimableMinutes(r.facts, profile)});
+    entries.push_back(
+        {r.record_id, date, r.facts.activity, domain::ClaimableMinutes(r.facts, profile)});
     if (domain::IsEnforceable(r.facts.outcome)) incidents.push_back({r.record_id, date});
   }
   OrderFigures f;
@@ -70,7 +71,8 @@ OrderFigures ComputeOrderFigures(const std::vector<StoredEvent>& events, int hou
       hours_ordered, 0,
       domain::OtherActivityCapMinutes(hours_ordered, other_activity_allowed, profile),
       std::move(entries));
-  for (const auto& line : f.ledger.lines) f.credited_by_record[line.record_id] = line.credited_minutes;
+  for (const auto& line : f.ledger.lines)
+    f.credited_by_record[line.record_id] = line.credited_minutes;
   f.warnings = domain::WarningTasks(std::move(incidents), profile);
   return f;
 }
@@ -90,8 +92,8 @@ json OrderFiguresJson(const OrderFigures& f, const json& order, domain::Date tod
             {"other_activity_minutes", f.ledger.other_activity_minutes},
             {"other_activity_cap_minutes", f.ledger.other_activity_cap_minutes},
             {"warnings", warnings},
-            {"warning_step", f.warnings.empty() ? json(nullptr)
-                                                : json(domain::ToString(f.warnings.back().step))}};
+            {"warning_step",
+             f.warnings.empty() ? json(nullptr) : json(domain::ToString(f.warnings.back().step))}};
   if (auto deadline = domain::ParseDate(order.value("deadline", ""))) {
     j["days_left"] = domain::DaysLeft(today, *deadline);
     j["urgency"] = domain::Urgency(f.ledger.remaining_minutes, today, *deadline);
@@ -103,9 +105,8 @@ json OrderFiguresFor(store::Db& db, const json& order, const domain::Profile& pr
                      domain::Date today) {
   auto events = LoadEventsByOrder(db, order["id"].get<std::string>());
   if (!events.ok()) return {{"error", events.status().message()}};
-  const auto figures =
-      ComputeOrderFigures(*events, order.value("hours_ordered", 0),
-                          order.value("other_activity_allowed", true), profile);
+  const auto figures = ComputeOrderFigures(*events, order.value("hours_ordered", 0),
+                                           order.value("other_activity_allowed", true), profile);
   return OrderFiguresJson(figures, order, today);
 }
 

@@ -144,7 +144,8 @@ Status CheckRefsExist(store::Db& db, const ResourceSpec& spec, const json& row) 
 // Validates the request object's fields against the spec for a create or an edit.
 Status DecodeBody(const Actor& a, const ResourceSpec& spec, const json& body, bool creating,
                   json& row) {
-  if (!body.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
   for (const auto& [key, value] : body.items()) {
     if (key == "id" && creating) continue;
     auto it = std::find_if(spec.fields.begin(), spec.fields.end(),
@@ -155,10 +156,12 @@ Status DecodeBody(const Actor& a, const ResourceSpec& spec, const json& body, bo
     const Field& f = *it;
     const bool allowed =
         f.access == WriteAccess::kPlanner ||
-        (creating && (f.access == WriteAccess::kOfficeOnly || f.access == WriteAccess::kCreateOnly)) ||
+        (creating &&
+         (f.access == WriteAccess::kOfficeOnly || f.access == WriteAccess::kCreateOnly)) ||
         (!creating && f.access == WriteAccess::kOfficeOnly && a.role == Role::kAdmin);
     if (!allowed) {
-      if (f.access == WriteAccess::kServer) return Status::Invalid(key, key + " is set by the service");
+      if (f.access == WriteAccess::kServer)
+        return Status::Invalid(key, key + " is set by the service");
       return Status::Error(Code::kForbidden, key,
                            key + " can only be changed by head office once the record exists");
     }
@@ -176,7 +179,8 @@ Status DecodeBody(const Actor& a, const ResourceSpec& spec, const json& body, bo
 
 Status CheckRequired(const ResourceSpec& spec, const json& row) {
   for (const auto& f : spec.fields) {
-    if (f.required && row[f.name].is_null()) return Status::Invalid(f.name, f.name + " is required");
+    if (f.required && row[f.name].is_null())
+      return Status::Invalid(f.name, f.name + " is required");
   }
   return Status::Ok();
 }
@@ -218,7 +222,8 @@ json LoadRow(store::Db& db, const ResourceSpec& spec, const std::string& id) {
 
 Result<std::vector<json>> ListEntities(const Services& s, const Actor& a, const ResourceSpec& spec,
                                        const Query& q) {
-  if (!CanRead(a, spec)) return Status::Error(Code::kForbidden, "", "supervisors cannot list " + spec.path);
+  if (!CanRead(a, spec))
+    return Status::Error(Code::kForbidden, "", "supervisors cannot list " + spec.path);
   // The supervisor scope comes first so that its ?1 is the first parameter and the filters' plain
   // ? placeholders number on from it.
   std::string where =
@@ -231,13 +236,15 @@ Result<std::vector<json>> ListEntities(const Services& s, const Actor& a, const 
       char* end = nullptr;
       const long n = std::strtol(value.c_str(), &end, 10);
       const bool is_limit = key == "limit";
-      if (value.empty() || *end != '\0' || n < (is_limit ? 1 : 0) || n > (is_limit ? 500 : 1000000)) {
+      if (value.empty() || *end != '\0' || n < (is_limit ? 1 : 0) ||
+          n > (is_limit ? 500 : 1000000)) {
         return Status::Invalid(key, is_limit ? "limit must be a whole number from 1 to 500"
                                              : "offset must be a whole number from 0");
       }
       (is_limit ? limit : offset) = static_cast<int>(n);
     } else if ((key == "from" || key == "to") && !spec.date_field.empty()) {
-      if (!domain::ParseDate(value)) return Status::Invalid(key, key + " must be a date as YYYY-MM-DD");
+      if (!domain::ParseDate(value))
+        return Status::Invalid(key, key + " must be a date as YYYY-MM-DD");
       where += " AND " + spec.date_field + (key == "from" ? " >= ?" : " <= ?");
       binds.push_back(value);
     } else {
@@ -259,10 +266,9 @@ Result<std::vector<json>> ListEntities(const Services& s, const Actor& a, const 
     }
   }
   auto lease = s.reads.Acquire();
-  store::Stmt& st = lease->Prepare("SELECT " + SelectList(spec) + " FROM " + spec.table +
-                                   " WHERE " + where + " ORDER BY " + spec.order_by +
-                                   ", id LIMIT " + std::to_string(limit) + " OFFSET " +
-                                   std::to_string(offset));
+  store::Stmt& st = lease->Prepare(
+      "SELECT " + SelectList(spec) + " FROM " + spec.table + " WHERE " + where + " ORDER BY " +
+      spec.order_by + ", id LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset));
   int i = 1;
   if (a.role == Role::kSupervisor) st.Bind(i++, a.supervisor_id.value_or(""));
   for (const auto& b : binds) st.Bind(i++, b);
@@ -275,7 +281,8 @@ Result<std::vector<json>> ListEntities(const Services& s, const Actor& a, const 
 
 Result<Entity> GetEntity(const Services& s, const Actor& a, const ResourceSpec& spec,
                          const std::string& id) {
-  if (!CanRead(a, spec)) return Status::Error(Code::kForbidden, "", "supervisors cannot read " + spec.path);
+  if (!CanRead(a, spec))
+    return Status::Error(Code::kForbidden, "", "supervisors cannot read " + spec.path);
   auto lease = s.reads.Acquire();
   std::string sql = "SELECT " + SelectList(spec) + " FROM " + spec.table + " WHERE ";
   sql += a.role == Role::kSupervisor ? "(" + spec.supervisor_scope + ") AND id = ?2" : "id = ?1";
@@ -284,7 +291,8 @@ Result<Entity> GetEntity(const Services& s, const Actor& a, const ResourceSpec& 
   st.Bind(a.role == Role::kSupervisor ? 2 : 1, id);
   if (!st.Step()) {
     if (!st.status().ok()) return st.status();
-    return Status::Error(Code::kNotFound, "id", "no " + spec.entity + " with id " + id.substr(0, 64));
+    return Status::Error(Code::kNotFound, "id",
+                         "no " + spec.entity + " with id " + id.substr(0, 64));
   }
   json row = RowFromStmt(spec, st);
   const std::int64_t version = row["version"].get<std::int64_t>();
@@ -329,12 +337,14 @@ Result<Entity> CreateEntity(const Services& s, const Actor& a, const ResourceSpe
     ins.Bind(1, id).Bind(2, ctx.now_text()).Bind(3, ctx.now_text());
     if (Status w = BindRow(ins, spec, row, 4).Run(); !w.ok()) {
       return w.code() == Code::kConflict
-                 ? Status::Error(Code::kConflict, "", "conflicts with a stored record: " + w.message())
+                 ? Status::Error(Code::kConflict, "",
+                                 "conflicts with a stored record: " + w.message())
                  : w;
     }
     stored = LoadRow(ctx.db(), spec, id);
-    return Journal(ctx, a,
-                   {spec.entity + ".create", spec.entity, id, {{"created", stored}}, "upsert", stored});
+    return Journal(
+        ctx, a,
+        {spec.entity + ".create", spec.entity, id, {{"created", stored}}, "upsert", stored});
   });
   if (!st.ok()) return st;
   auto lease = s.reads.Acquire();
@@ -351,7 +361,8 @@ Result<Entity> PatchEntity(const Services& s, const Actor& a, const ResourceSpec
   Status st = s.writer.Run([&](store::WriteContext& ctx) -> Status {
     json before = LoadRow(ctx.db(), spec, id);
     if (before.is_null()) {
-      return Status::Error(Code::kNotFound, "id", "no " + spec.entity + " with id " + id.substr(0, 64));
+      return Status::Error(Code::kNotFound, "id",
+                           "no " + spec.entity + " with id " + id.substr(0, 64));
     }
     if (before["version"].get<std::int64_t>() != if_match) {
       return Status::Error(Code::kPreconditionFailed, "If-Match",
@@ -369,7 +380,8 @@ Result<Entity> PatchEntity(const Services& s, const Actor& a, const ResourceSpec
     }
     json diff = json::object();
     for (const auto& f : spec.fields) {
-      if (row[f.name] != before[f.name]) diff[f.name] = {{"from", before[f.name]}, {"to", row[f.name]}};
+      if (row[f.name] != before[f.name])
+        diff[f.name] = {{"from", before[f.name]}, {"to", row[f.name]}};
     }
     if (diff.empty()) {
       stored = before;  // nothing changed: no new version, no journal
@@ -377,14 +389,16 @@ Result<Entity> PatchEntity(const Services& s, const Actor& a, const ResourceSpec
     }
     std::string sets = "version = version + 1, updated_at = ?";
     for (const auto& f : spec.fields) sets += ", " + f.name + " = ?";
-    store::Stmt& up = ctx.db().Prepare("UPDATE " + spec.table + " SET " + sets + " WHERE id = ? AND version = ?");
+    store::Stmt& up =
+        ctx.db().Prepare("UPDATE " + spec.table + " SET " + sets + " WHERE id = ? AND version = ?");
     up.Bind(1, ctx.now_text());
     BindRow(up, spec, row, 2);
     const int next = static_cast<int>(spec.fields.size()) + 2;
     up.Bind(next, id).Bind(next + 1, if_match);
     if (Status w = up.Run(); !w.ok()) return w;
     stored = LoadRow(ctx.db(), spec, id);
-    return Journal(ctx, a, {spec.entity + ".update", spec.entity, id, {{"changed", diff}}, "upsert", stored});
+    return Journal(
+        ctx, a, {spec.entity + ".update", spec.entity, id, {{"changed", diff}}, "upsert", stored});
   });
   if (!st.ok()) return st;
   auto lease = s.reads.Acquire();

@@ -30,9 +30,9 @@ enum class WriteAccess {
 struct Field {
   std::string name;
   FieldType type = FieldType::kText;
-  bool required = false;  // on create
-  std::int64_t min = 0;   // kInt: smallest; kText: shortest
-  std::int64_t max = 200; // kInt: largest; kText: longest; lists: most items
+  bool required = false;            // on create
+  std::int64_t min = 0;             // kInt: smallest; kText: shortest
+  std::int64_t max = 200;           // kInt: largest; kText: longest; lists: most items
   std::vector<std::string> values;  // kEnum and kTextList: allowed values (empty = any)
   std::string ref;                  // kRef: the table referred to
   WriteAccess access = WriteAccess::kPlanner;

@@ -17,11 +17,12 @@ const std::vector<std::string> kPlacementKinds = {"group", "individual", "at_bas
                                                   "evening_workshop", "other_activity"};
 const std::vector<std::string> kPlacementFlags = {"children_present", "vulnerable_adults_present",
                                                   "men_only", "women_only", "seated_light_duties"};
-const std::vector<std::string> kRiskFlags = {
-    "no_contact_children", "no_contact_vulnerable_adults", "violence_risk", "medical_needs",
-    "seated_duties_only", "under_26_bespoke"};
-const std::vector<std::string> kOrderStatuses = {"awaiting_induction", "active", "suspended",
-                                                 "in_breach", "completed", "revoked", "transferred"};
+const std::vector<std::string> kRiskFlags = {"no_contact_children", "no_contact_vulnerable_adults",
+                                             "violence_risk",       "medical_needs",
+                                             "seated_duties_only",  "under_26_bespoke"};
+const std::vector<std::string> kOrderStatuses = {"awaiting_induction", "active",    "suspended",
+                                                 "in_breach",          "completed", "revoked",
+                                                 "transferred"};
 const std::vector<std::string> kGroupStatuses = {"planned", "closed", "cancelled"};
 
 domain::Date Today(const Services& s) { return domain::UkLocalDate(s.clock.NowSeconds()); }
@@ -55,9 +56,11 @@ Status CheckServiceUser(store::Db& db, json& row, const json*, const Services& s
 Status CheckOrder(store::Db&, json& row, const json* before, const Services& s) {
   const int hours = row["hours_ordered"].is_null() ? 0 : row["hours_ordered"].get<int>();
   if (Status h = domain::ValidateHoursOrdered(hours); !h.ok()) return h;
-  auto imposed = domain::ParseDate(row["imposed_on"].is_string() ? row["imposed_on"].get<std::string>() : "");
+  auto imposed =
+      domain::ParseDate(row["imposed_on"].is_string() ? row["imposed_on"].get<std::string>() : "");
   if (!imposed) return Status::Invalid("imposed_on", "imposed_on is required");
-  if (*imposed > Today(s)) return Status::Invalid("imposed_on", "imposed_on cannot be in the future");
+  if (*imposed > Today(s))
+    return Status::Invalid("imposed_on", "imposed_on cannot be in the future");
   if (row["deadline"].is_null()) {
     row["deadline"] = domain::FormatDate(domain::DefaultDeadline(*imposed, hours, s.profile));
   }
@@ -87,7 +90,8 @@ Status CheckPlacement(store::Db&, json& row, const json*, const Services&) {
   const auto& flags = row["flags"];
   const bool men = std::find(flags.begin(), flags.end(), "men_only") != flags.end();
   const bool women = std::find(flags.begin(), flags.end(), "women_only") != flags.end();
-  if (men && women) return Status::Invalid("flags", "a placement cannot be both men_only and women_only");
+  if (men && women)
+    return Status::Invalid("flags", "a placement cannot be both men_only and women_only");
   return Status::Ok();
 }
 
@@ -95,15 +99,19 @@ Status CheckPlacement(store::Db&, json& row, const json*, const Services&) {
 // supervisor not booked twice at once.
 Status CheckWorkGroup(store::Db& db, json& row, const json* before, const Services& s) {
   if (row["status"].is_null()) row["status"] = "planned";
-  if (row["starts_at"] == row["ends_at"]) return Status::Invalid("ends_at", "ends_at must differ from starts_at");
+  if (row["starts_at"] == row["ends_at"])
+    return Status::Invalid("ends_at", "ends_at must differ from starts_at");
   json placement = LoadRow(db, Spec("placements"), row["placement_id"].get<std::string>());
-  if (placement.is_null()) return Status::Invalid("placement_id", "placement_id refers to no placement");
+  if (placement.is_null())
+    return Status::Invalid("placement_id", "placement_id refers to no placement");
   if (!placement["active"].get<bool>() && !before) {
     return Status::Invalid("placement_id", "that placement is no longer active");
   }
-  const int ratio = placement["max_per_supervisor"].is_null() ? s.profile.max_per_supervisor
-                                                              : placement["max_per_supervisor"].get<int>();
-  if (row["capacity"].is_null()) row["capacity"] = std::min(ratio, placement["capacity"].get<int>());
+  const int ratio = placement["max_per_supervisor"].is_null()
+                        ? s.profile.max_per_supervisor
+                        : placement["max_per_supervisor"].get<int>();
+  if (row["capacity"].is_null())
+    row["capacity"] = std::min(ratio, placement["capacity"].get<int>());
   const int capacity = row["capacity"].get<int>();
   if (capacity > placement["capacity"].get<int>()) {
     return Status::Invalid("capacity", "capacity is more than the placement takes (" +
@@ -131,7 +139,8 @@ Status CheckWorkGroup(store::Db& db, json& row, const json* before, const Servic
         .Bind(2, row["session_date"].get<std::string>())
         .Bind(3, row.value("id", std::string()))
         .Bind(4, row["starts_at"].get<std::string>())
-        .Bind(5, row["ends_at"] < row["starts_at"] ? std::string("24:00") : row["ends_at"].get<std::string>());
+        .Bind(5, row["ends_at"] < row["starts_at"] ? std::string("24:00")
+                                                   : row["ends_at"].get<std::string>());
     if (clash.Step()) {
       return Status::Error(Code::kConflict, "supervisor_id",
                            "that supervisor already has a group at this time");
@@ -195,51 +204,84 @@ std::vector<ResourceSpec> Build() {
   std::vector<ResourceSpec> r;
   // Supervisors read the reference data they need in the field.
   const std::string everyone = "1=1 OR ?1 IS NULL";
-  r.push_back({"supervisors", "supervisor", "supervisor",
+  r.push_back({"supervisors",
+               "supervisor",
+               "supervisor",
                {Text("name", true), Text("phone", false, 40), Flag("can_drive", false),
                 Flag("active", true), Text("notes", false, 2000)},
-               "", "name", everyone, nullptr, nullptr});
-  r.push_back({"vans", "van", "van",
-               {Text("registration", true, 16), Text("name", true), Int("seats", true, 1, 20),
-                Int("usable_seats", false, 0, 20), Flag("active", true),
-                Text("notes", false, 2000)},
-               "", "name", everyone, CheckVan, nullptr});
-  r.push_back({"placements", "placement", "placement",
-               {Text("name", true), Enum("kind", true, kPlacementKinds), Text("address", true, 400),
-                Text("beneficiary", false), List("days_available", kDays, 7),
-                Int("capacity", true, 1, 100), Int("max_per_supervisor", false, 1, 20),
-                Flag("indoor", false), List("flags", kPlacementFlags),
-                Text("notes", false, 2000), Flag("active", true)},
-               "", "name", everyone, CheckPlacement, nullptr});
+               "",
+               "name",
+               everyone,
+               nullptr,
+               nullptr});
+  r.push_back(
+      {"vans",
+       "van",
+       "van",
+       {Text("registration", true, 16), Text("name", true), Int("seats", true, 1, 20),
+        Int("usable_seats", false, 0, 20), Flag("active", true), Text("notes", false, 2000)},
+       "",
+       "name",
+       everyone,
+       CheckVan,
+       nullptr});
+  r.push_back(
+      {"placements",
+       "placement",
+       "placement",
+       {Text("name", true), Enum("kind", true, kPlacementKinds), Text("address", true, 400),
+        Text("beneficiary", false), List("days_available", kDays, 7), Int("capacity", true, 1, 100),
+        Int("max_per_supervisor", false, 1, 20), Flag("indoor", false),
+        List("flags", kPlacementFlags), Text("notes", false, 2000), Flag("active", true)},
+       "",
+       "name",
+       everyone,
+       CheckPlacement,
+       nullptr});
   Field keep_apart = Typed("keep_apart", FieldType::kIdList, false);
   keep_apart.max = 50;
-  r.push_back({"service-users", "service_user", "service_user",
+  r.push_back({"service-users",
+               "service_user",
+               "service_user",
                {Text("first_name", true, 100), Text("last_name", true, 100),
                 Typed("date_of_birth", FieldType::kDate, true), Text("phone", false, 40),
                 List("risk_flags", kRiskFlags), keep_apart, Text("availability", false, 400),
                 Text("notes", false, 3999), Sensitive(Text("welfare_notes", false, 3999))},
-               "", "last_name",
+               "",
+               "last_name",
                "id IN (SELECT a.service_user_id FROM allocation a JOIN work_group g ON "
                "g.id = a.work_group_id WHERE g.supervisor_id = ?1)",
-               CheckServiceUser, nullptr});
-  r.push_back({"orders", "cpo_order", "order",
+               CheckServiceUser,
+               nullptr});
+  r.push_back({"orders",
+               "cpo_order",
+               "order",
                {With(Ref("service_user_id", "service_user", true), WriteAccess::kCreateOnly),
                 With(Text("court", true), WriteAccess::kOfficeOnly),
                 With(Typed("imposed_on", FieldType::kDate, true), WriteAccess::kOfficeOnly),
                 With(Int("hours_ordered", true, 1, 100000), WriteAccess::kOfficeOnly),
                 With(Typed("deadline", FieldType::kDate, false), WriteAccess::kOfficeOnly),
-                Flag("other_activity_allowed", true),
-                Enum("status", false, kOrderStatuses), Text("case_manager", false),
-                Typed("first_seen_on", FieldType::kDate, false)},
-               "imposed_on", "imposed_on", "", CheckOrder, DeriveOrder});
+                Flag("other_activity_allowed", true), Enum("status", false, kOrderStatuses),
+                Text("case_manager", false), Typed("first_seen_on", FieldType::kDate, false)},
+               "imposed_on",
+               "imposed_on",
+               "",
+               CheckOrder,
+               DeriveOrder});
   Field notes = Text("notes", false, 2000);
-  r.push_back({"work-groups", "work_group", "work_group",
-               {Typed("session_date", FieldType::kDate, true), Typed("starts_at", FieldType::kTime, true),
-                Typed("ends_at", FieldType::kTime, true), Ref("placement_id", "placement", true),
-                Ref("supervisor_id", "supervisor", true), Ref("van_id", "van", false),
-                Int("capacity", false, 1, 100), Enum("status", false, kGroupStatuses), notes},
-               "session_date", "session_date, starts_at", "supervisor_id = ?1", CheckWorkGroup,
-               nullptr});
+  r.push_back(
+      {"work-groups",
+       "work_group",
+       "work_group",
+       {Typed("session_date", FieldType::kDate, true), Typed("starts_at", FieldType::kTime, true),
+        Typed("ends_at", FieldType::kTime, true), Ref("placement_id", "placement", true),
+        Ref("supervisor_id", "supervisor", true), Ref("van_id", "van", false),
+        Int("capacity", false, 1, 100), Enum("status", false, kGroupStatuses), notes},
+       "session_date",
+       "session_date, starts_at",
+       "supervisor_id = ?1",
+       CheckWorkGroup,
+       nullptr});
   return r;
 }
 

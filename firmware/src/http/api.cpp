@@ -51,8 +51,10 @@ bool TooDeep(const std::string& body) {
   for (std::size_t i = 0; i < body.size(); ++i) {
     const char c = body[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -64,13 +66,16 @@ bool TooDeep(const std::string& body) {
   return false;
 }
 
-bool IsJson(const Request& req) { return req.header("content-type").rfind("application/json", 0) == 0; }
+bool IsJson(const Request& req) {
+  return req.header("content-type").rfind("application/json", 0) == 0;
+}
 
 Response NotJson() { return Problem(415, "Content-Type", "send the body as application/json"); }
 
 Result<json> ParseBody(const Request& req) {
   if (req.body.empty()) return Status::Error(Code::kMalformed, "", "the request has no body");
-  if (TooDeep(req.body)) return Status::Error(Code::kMalformed, "", "the JSON body is nested too deeply");
+  if (TooDeep(req.body))
+    return Status::Error(Code::kMalformed, "", "the JSON body is nested too deeply");
   json j = json::parse(req.body, nullptr, false);
   if (j.is_discarded()) return Status::Error(Code::kMalformed, "", "the body is not valid JSON");
   if (!j.is_object()) return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
@@ -81,15 +86,17 @@ Result<json> ParseBody(const Request& req) {
 Result<std::int64_t> IfMatch(const Request& req) {
   std::string v = req.header("if-match");
   if (v.empty()) {
-    return Status::Error(Code::kPreconditionRequired, "If-Match",
-                         "send If-Match with the ETag you read, so a change by someone else is not overwritten");
+    return Status::Error(
+        Code::kPreconditionRequired, "If-Match",
+        "send If-Match with the ETag you read, so a change by someone else is not overwritten");
   }
   if (v.rfind("W/", 0) == 0) v = v.substr(2);
   if (v.size() < 4 || v.front() != '"' || v[1] != 'v' || v.back() != '"') {
     return Status::Error(Code::kMalformed, "If-Match", "If-Match must be an ETag such as \"v3\"");
   }
   const std::string digits = v.substr(2, v.size() - 3);
-  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) {
+  if (digits.empty() || digits.size() > 15 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
     return Status::Error(Code::kMalformed, "If-Match", "If-Match must be an ETag such as \"v3\"");
   }
   return std::stoll(digits);
@@ -131,7 +138,8 @@ Response ListResponse(const Result<std::vector<T>>& r) {
 
 }  // namespace
 
-Api::Api(const app::Services& s, app::Auth& auth) : s_(s), auth_(auth), openapi_(OpenApiDocument().dump()) {}
+Api::Api(const app::Services& s, app::Auth& auth)
+    : s_(s), auth_(auth), openapi_(OpenApiDocument().dump()) {}
 
 Response Api::Handle(const Request& req) {
   Response r;
@@ -149,7 +157,8 @@ Response Api::Handle(const Request& req) {
 
 Response Api::Route(const Request& req) {
   const std::vector<std::string> seg = Segments(req.path);
-  if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") return Problem(404, "", "no such address");
+  if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1")
+    return Problem(404, "", "no such address");
   const std::vector<std::string> p(seg.begin() + 2, seg.end());
   const std::string& m = req.method;
   const std::size_t n = p.size();
@@ -169,18 +178,21 @@ Response Api::Route(const Request& req) {
     const json user = body->value("username", json(nullptr));
     const json pass = body->value("password", json(nullptr));
     for (const auto& [k, _] : body->items()) {
-      if (k != "username" && k != "password") return Problem(Status::Invalid(k, k + " is not a sign-in field"));
+      if (k != "username" && k != "password")
+        return Problem(Status::Invalid(k, k + " is not a sign-in field"));
     }
-    if (!user.is_string() || user.get<std::string>().empty() || user.get<std::string>().size() > 64) {
+    if (!user.is_string() || user.get<std::string>().empty() ||
+        user.get<std::string>().size() > 64) {
       return Problem(Status::Invalid("username", "enter your username"));
     }
-    if (!pass.is_string() || pass.get<std::string>().empty() || pass.get<std::string>().size() > 256) {
+    if (!pass.is_string() || pass.get<std::string>().empty() ||
+        pass.get<std::string>().size() > 256) {
       return Problem(Status::Invalid("password", "enter your password"));
     }
     auto signed_in = auth_.Login(user.get<std::string>(), pass.get<std::string>(), req.client);
     if (!signed_in.ok()) return Problem(signed_in.status());
-    Response r = Json(201, {{"user", ActorJson(signed_in->actor)},
-                            {"expires_in", app::kSessionSeconds}});
+    Response r =
+        Json(201, {{"user", ActorJson(signed_in->actor)}, {"expires_in", app::kSessionSeconds}});
     r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + signed_in->token +
                                              "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                                              std::to_string(app::kSessionSeconds));
@@ -306,7 +318,8 @@ Response Api::Route(const Request& req) {
       auto r = app::CreateEntity(s_, a, *spec, *body);
       if (!r.ok()) return Problem(r.status());
       Response resp = WithEtag(Json(201, r->body), r->version);
-      resp.headers.emplace_back("Location", "/api/v1/" + spec->path + "/" + r->body["id"].get<std::string>());
+      resp.headers.emplace_back("Location",
+                                "/api/v1/" + spec->path + "/" + r->body["id"].get<std::string>());
       return resp;
     }
     return MethodNotAllowed("GET, POST");

@@ -6,46 +6,76 @@ namespace upw::http {
 
 int HttpStatusOf(Code c) {
   switch (c) {
-    case Code::kOk: return 200;
-    case Code::kInvalid: return 422;
-    case Code::kMalformed: return 400;
-    case Code::kNotFound: return 404;
-    case Code::kConflict: return 409;
-    case Code::kPreconditionFailed: return 412;
-    case Code::kPreconditionRequired: return 428;
-    case Code::kForbidden: return 403;
-    case Code::kUnauthenticated: return 401;
-    case Code::kTooLarge: return 413;
-    case Code::kRateLimited: return 429;
-    case Code::kUnavailable: return 503;
-    case Code::kInternal: return 500;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalid:
+      return 422;
+    case Code::kMalformed:
+      return 400;
+    case Code::kNotFound:
+      return 404;
+    case Code::kConflict:
+      return 409;
+    case Code::kPreconditionFailed:
+      return 412;
+    case Code::kPreconditionRequired:
+      return 428;
+    case Code::kForbidden:
+      return 403;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kTooLarge:
+      return 413;
+    case Code::kRateLimited:
+      return 429;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }
 
 static const char* Title(int status) {
   switch (status) {
-    case 400: return "Bad request";
-    case 401: return "Sign in first";
-    case 403: return "Not allowed";
-    case 404: return "Not found";
-    case 405: return "Method not allowed";
-    case 409: return "Conflict";
-    case 411: return "Length required";
-    case 412: return "Changed by someone else";
-    case 413: return "Request too large";
-    case 415: return "Unsupported media type";
-    case 422: return "Check your answers";
-    case 428: return "If-Match required";
-    case 429: return "Too many attempts";
-    case 503: return "Service unavailable";
-    default: return "Server error";
+    case 400:
+      return "Bad request";
+    case 401:
+      return "Sign in first";
+    case 403:
+      return "Not allowed";
+    case 404:
+      return "Not found";
+    case 405:
+      return "Method not allowed";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length required";
+    case 412:
+      return "Changed by someone else";
+    case 413:
+      return "Request too large";
+    case 415:
+      return "Unsupported media type";
+    case 422:
+      return "Check your answers";
+    case 428:
+      return "If-Match required";
+    case 429:
+      return "Too many attempts";
+    case 503:
+      return "Service unavailable";
+    default:
+      return "Server error";
   }
 }
 
 Response Problem(int http_status, const std::string& field, const std::string& detail) {
-  nlohmann::json j = {{"type", "about:blank"}, {"title", Title(http_status)},
-                      {"status", http_status}, {"detail", detail}};
+  nlohmann::json j = {{"type", "about:blank"},
+                      {"title", Title(http_status)},
+                      {"status", http_status},
+                      {"detail", detail}};
   if (!field.empty()) {
     j["field"] = field;
     j["errors"] = {{{"field", field}, {"reason", detail}}};
@@ -65,7 +95,8 @@ Response Problem(const Status& s) {
     return r;
   }
   // Internal errors never echo internals to the client; the server log has them.
-  return Problem(code, s.field(), s.code() == Code::kInternal ? "an internal error occurred" : s.message());
+  return Problem(code, s.field(),
+                 s.code() == Code::kInternal ? "an internal error occurred" : s.message());
 }
 
 static int Hex(char c) {

@@ -11,22 +11,39 @@ namespace {
 json FieldSchema(const app::Field& f) {
   json s;
   switch (f.type) {
-    case app::FieldType::kText: s = {{"type", "string"}, {"maxLength", f.max}}; break;
-    case app::FieldType::kInt: s = {{"type", "integer"}, {"minimum", f.min}, {"maximum", f.max}}; break;
-    case app::FieldType::kBool: s = {{"type", "boolean"}}; break;
-    case app::FieldType::kDate: s = {{"type", "string"}, {"format", "date"}}; break;
-    case app::FieldType::kTime: s = {{"type", "string"}, {"pattern", "^[0-2][0-9]:[0-5][0-9]$"}}; break;
-    case app::FieldType::kEnum: s = {{"type", "string"}, {"enum", f.values}}; break;
-    case app::FieldType::kRef: s = {{"type", "string"}, {"format", "uuid"}}; break;
+    case app::FieldType::kText:
+      s = {{"type", "string"}, {"maxLength", f.max}};
+      break;
+    case app::FieldType::kInt:
+      s = {{"type", "integer"}, {"minimum", f.min}, {"maximum", f.max}};
+      break;
+    case app::FieldType::kBool:
+      s = {{"type", "boolean"}};
+      break;
+    case app::FieldType::kDate:
+      s = {{"type", "string"}, {"format", "date"}};
+      break;
+    case app::FieldType::kTime:
+      s = {{"type", "string"}, {"pattern", "^[0-2][0-9]:[0-5][0-9]$"}};
+      break;
+    case app::FieldType::kEnum:
+      s = {{"type", "string"}, {"enum", f.values}};
+      break;
+    case app::FieldType::kRef:
+      s = {{"type", "string"}, {"format", "uuid"}};
+      break;
     case app::FieldType::kTextList:
       s = {{"type", "array"}, {"maxItems", f.max}, {"items", {{"type", "string"}}}};
       if (!f.values.empty()) s["items"]["enum"] = f.values;
       break;
     case app::FieldType::kIdList:
-      s = {{"type", "array"}, {"maxItems", f.max}, {"items", {{"type", "string"}, {"format", "uuid"}}}};
+      s = {{"type", "array"},
+           {"maxItems", f.max},
+           {"items", {{"type", "string"}, {"format", "uuid"}}}};
       break;
   }
-  if (f.access == app::WriteAccess::kOfficeOnly) s["description"] = "set on create; then head office only";
+  if (f.access == app::WriteAccess::kOfficeOnly)
+    s["description"] = "set on create; then head office only";
   if (f.access == app::WriteAccess::kCreateOnly) s["description"] = "set on create only";
   if (f.planners_only) s["description"] = "sensitive: shown to planners and admins only";
   return s;
@@ -38,9 +55,15 @@ json Op(const std::string& summary, int ok, const json& request = nullptr) {
   json op = {{"summary", summary},
              {"responses",
               {{std::to_string(ok), {{"description", "done"}}},
-               {"4XX", {{"description", "problem", }, {"content", {{"application/problem+json", {{"schema", Ref("Problem")}}}}}}}}}};
+               {"4XX",
+                {{
+                     "description",
+                     "problem",
+                 },
+                 {"content", {{"application/problem+json", {{"schema", Ref("Problem")}}}}}}}}}};
   if (!request.is_null()) {
-    op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", request}}}}}};
+    op["requestBody"] = {{"required", true},
+                         {"content", {{"application/json", {{"schema", request}}}}}};
   }
   return op;
 }
@@ -69,10 +92,21 @@ json OpenApiDocument() {
        {{"type", "object"},
         {"required", {"outcome"}},
         {"properties",
-         {{"id", {{"type", "string"}, {"format", "uuid"}, {"description", "client-minted; a retry with the same id and body replays"}}},
+         {{"id",
+           {{"type", "string"},
+            {"format", "uuid"},
+            {"description", "client-minted; a retry with the same id and body replays"}}},
           {"service_user_id", {{"type", "string"}, {"format", "uuid"}}},
-          {"outcome", {{"type", "string"}, {"enum", {"attended_complied", "attended_failed_to_comply", "sent_home_behaviour", "sent_home_service", "unacceptable_absence", "acceptable_absence", "rescheduled"}}}},
-          {"absence_reason", {{"type", "string"}, {"enum", {"medical", "employment", "family", "court", "stood_down_in_advance", "professional_judgement", "service_request", "person_request"}}}},
+          {"outcome",
+           {{"type", "string"},
+            {"enum",
+             {"attended_complied", "attended_failed_to_comply", "sent_home_behaviour",
+              "sent_home_service", "unacceptable_absence", "acceptable_absence", "rescheduled"}}}},
+          {"absence_reason",
+           {{"type", "string"},
+            {"enum",
+             {"medical", "employment", "family", "court", "stood_down_in_advance",
+              "professional_judgement", "service_request", "person_request"}}}},
           {"sign_in", {{"type", "string"}, {"format", "date-time"}}},
           {"sign_out", {{"type", "string"}, {"format", "date-time"}}},
           {"break_minutes", {{"type", "integer"}, {"minimum", 0}}},
@@ -80,7 +114,8 @@ json OpenApiDocument() {
           {"activity", {{"type", "string"}, {"enum", {"unpaid_work", "other_activity"}}}},
           {"note", {{"type", "string"}, {"maxLength", 3999}}},
           {"note_sensitive", {{"type", "boolean"}}},
-          {"reason", {{"type", "string"}, {"description", "why: required for amendments and voids"}}}}}}},
+          {"reason",
+           {{"type", "string"}, {"description", "why: required for amendments and voids"}}}}}}},
       {"Allocation",
        {{"type", "object"},
         {"required", {"service_user_id"}},
@@ -92,7 +127,8 @@ json OpenApiDocument() {
       {"Account",
        {{"type", "object"},
         {"properties",
-         {{"username", {{"type", "string"}}}, {"display_name", {{"type", "string"}}},
+         {{"username", {{"type", "string"}}},
+          {"display_name", {{"type", "string"}}},
           {"role", {{"type", "string"}, {"enum", {"supervisor", "planner", "admin", "device"}}}},
           {"password", {{"type", "string"}, {"minLength", 8}}},
           {"supervisor_id", {{"type", "string"}, {"format", "uuid"}}},
@@ -105,25 +141,36 @@ json OpenApiDocument() {
         {"delete", Op("Sign out", 204)}}},
       {"/openapi.json", {{"get", Op("This document", 200)}}},
       {"/audit", {{"get", Op("The audit trail, newest first (planners, admins)", 200)}}},
-      {"/users", {{"get", Op("Accounts (admins)", 200)}, {"post", Op("Add an account (admins)", 201, Ref("Account"))}}},
-      {"/users/{username}", {{"parameters", {Param("username")}}, {"patch", Op("Deactivate or rename an account (admins)", 200, Ref("Account"))}}},
-      {"/users/{username}/password", {{"parameters", {Param("username")}}, {"put", Op("Set a password (admins, or yourself with current_password)", 204, Ref("Account"))}}},
+      {"/users",
+       {{"get", Op("Accounts (admins)", 200)},
+        {"post", Op("Add an account (admins)", 201, Ref("Account"))}}},
+      {"/users/{username}",
+       {{"parameters", {Param("username")}},
+        {"patch", Op("Deactivate or rename an account (admins)", 200, Ref("Account"))}}},
+      {"/users/{username}/password",
+       {{"parameters", {Param("username")}},
+        {"put",
+         Op("Set a password (admins, or yourself with current_password)", 204, Ref("Account"))}}},
       {"/work-groups/{id}/allocations",
        {{"parameters", {Param("id")}},
         {"get", Op("People allocated to the group", 200)},
         {"post", Op("Allocate a person (planners)", 201, Ref("Allocation"))}}},
       {"/work-groups/{id}/allocations/{allocation_id}",
-       {{"parameters", {Param("id"), Param("allocation_id")}}, {"delete", Op("Remove an allocation with no attendance", 204)}}},
+       {{"parameters", {Param("id"), Param("allocation_id")}},
+        {"delete", Op("Remove an allocation with no attendance", 204)}}},
       {"/work-groups/{id}/attendance",
        {{"parameters", {Param("id")}},
         {"get", Op("The register: everyone allocated, their record, hours and warnings", 200)},
         {"post", Op("Record attendance (an append-only event)", 201, Ref("AttendanceFacts"))}}},
       {"/work-groups/{id}/attendance/{record_id}",
-       {{"parameters", {Param("id"), Param("record_id")}}, {"get", Op("One record with its history", 200)}}},
+       {{"parameters", {Param("id"), Param("record_id")}},
+        {"get", Op("One record with its history", 200)}}},
       {"/work-groups/{id}/attendance/{record_id}/amendments",
-       {{"parameters", {Param("id"), Param("record_id")}}, {"post", Op("Amend a record, with a reason", 201, Ref("AttendanceFacts"))}}},
+       {{"parameters", {Param("id"), Param("record_id")}},
+        {"post", Op("Amend a record, with a reason", 201, Ref("AttendanceFacts"))}}},
       {"/work-groups/{id}/attendance/{record_id}/void",
-       {{"parameters", {Param("id"), Param("record_id")}}, {"post", Op("Void a record, with a reason", 201, Ref("AttendanceFacts"))}}}};
+       {{"parameters", {Param("id"), Param("record_id")}},
+        {"post", Op("Void a record, with a reason", 201, Ref("AttendanceFacts"))}}}};
   for (const auto& spec : app::Resources()) {
     json props = {{"id", {{"type", "string"}, {"format", "uuid"}}}};
     json required = json::array();
@@ -132,16 +179,28 @@ json OpenApiDocument() {
       if (f.required) required.push_back(f.name);
     }
     std::string name = spec.entity;
-    schemas[name] = {{"type", "object"}, {"additionalProperties", false}, {"properties", props}, {"required", required}};
-    paths["/" + spec.path] = {{"get", Op("List " + spec.path, 200)}, {"post", Op("Create (planners)", 201, Ref(name))}};
+    schemas[name] = {{"type", "object"},
+                     {"additionalProperties", false},
+                     {"properties", props},
+                     {"required", required}};
+    paths["/" + spec.path] = {{"get", Op("List " + spec.path, 200)},
+                              {"post", Op("Create (planners)", 201, Ref(name))}};
     json patch = Op("Change fields; send If-Match with the ETag", 200, Ref(name));
-    patch["parameters"] = {{{"name", "If-Match"}, {"in", "header"}, {"required", true}, {"schema", {{"type", "string"}}}}};
-    paths["/" + spec.path + "/{id}"] = {{"parameters", {Param("id")}}, {"get", Op("Read one; answers with its ETag", 200)}, {"patch", patch}};
+    patch["parameters"] = {{{"name", "If-Match"},
+                            {"in", "header"},
+                            {"required", true},
+                            {"schema", {{"type", "string"}}}}};
+    paths["/" + spec.path + "/{id}"] = {{"parameters", {Param("id")}},
+                                        {"get", Op("Read one; answers with its ETag", 200)},
+                                        {"patch", patch}};
   }
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "UPW Field device API"}, {"version", "1"}}},
           {"servers", {{{"url", "/api/v1"}}}},
-          {"components", {{"schemas", schemas}, {"securitySchemes", {{"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "upw_session"}}}}}}},
+          {"components",
+           {{"schemas", schemas},
+            {"securitySchemes",
+             {{"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "upw_session"}}}}}}},
           {"security", {{{"cookie", json::array()}}}},
           {"paths", paths}};
 }

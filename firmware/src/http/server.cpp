@@ -77,15 +77,24 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Api&
   mg_init_library(0);
   const std::string threads = std::to_string(options.threads);
   std::string ports = options.listen;
-  const char* cfg[] = {"listening_ports", ports.c_str(),
-                       "num_threads", threads.c_str(),
-                       "enable_keep_alive", "yes",
-                       "keep_alive_timeout_ms", "5000",
-                       "request_timeout_ms", "10000",
-                       "tcp_nodelay", "1",
-                       "listen_backlog", "256",
-                       "connection_queue", "256",
-                       "max_request_size", "65536",
+  const char* cfg[] = {"listening_ports",
+                       ports.c_str(),
+                       "num_threads",
+                       threads.c_str(),
+                       "enable_keep_alive",
+                       "yes",
+                       "keep_alive_timeout_ms",
+                       "5000",
+                       "request_timeout_ms",
+                       "10000",
+                       "tcp_nodelay",
+                       "1",
+                       "listen_backlog",
+                       "256",
+                       "connection_queue",
+                       "256",
+                       "max_request_size",
+                       "65536",
                        nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = LogMessage;

@@ -86,9 +86,9 @@ void Stmt::Reset() {
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, OpenOptions options) {
   sqlite3* raw = nullptr;
-  const int flags = (options.read_only ? SQLITE_OPEN_READONLY
-                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, options.vfs);
   if (rc != SQLITE_OK) {
     Status s = SqliteStatus(rc, "open " + path, raw);

@@ -1,8 +1,9 @@
 // A thin RAII wrapper over one SQLite connection and its cached prepared statements.
 //
 // Not thread-safe: a Db belongs to one thread at a time (the writer thread, or a reader that leased
-// it from ReadPool). Errors come back as Status with Code::kUnavailable (storage refused: disk full,
-// I/O error, busy) or kConflict (a constraint held); SQL text errors are programmer errors (kInternal).
+// it from ReadPool). Errors come back as Status with Code::kUnavailable (storage refused: disk
+// full, I/O error, busy) or kConflict (a constraint held); SQL text errors are programmer errors
+// (kInternal).
 #pragma once
 
 #define SQLITE_ENABLE_SESSION 1
@@ -64,7 +65,7 @@ class Stmt {
 
 struct OpenOptions {
   bool read_only = false;
-  int cache_kib = 2048;  // page cache per connection; readers keep it small (32 MB RSS budget)
+  int cache_kib = 2048;       // page cache per connection; readers keep it small (32 MB RSS budget)
   const char* vfs = nullptr;  // SQLite VFS name; tests pass a fault-injecting one
 };
 

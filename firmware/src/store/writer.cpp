@@ -133,8 +133,9 @@ void Writer::RunBatch(std::deque<Pending*>& batch) {
   }
   Status commit = lost ? Status::Error(Code::kUnavailable, "", "storage failed") : Status::Ok();
   if (commit.ok() && hlc_ != hlc_before) {
-    commit = db_->Prepare("INSERT INTO meta(key, value) VALUES ('hlc', ?) "
-                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    commit = db_->Prepare(
+                    "INSERT INTO meta(key, value) VALUES ('hlc', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
                  .Bind(1, sync::Encode(hlc_))
                  .Run();
   }
