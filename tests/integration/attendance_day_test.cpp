@@ -118,6 +118,30 @@ TEST_F(AttendanceDay, RetryWithTheSameIdReplaysAndADifferentBodyIsRefused) {
   EXPECT_EQ(reg["people"][0]["record"]["history"].size(), 1u);
 }
 
+// Guards: an amendment without note_sensitive used to reveal the earlier sensitive note to a
+// supervisor through the record's history.
+TEST_F(AttendanceDay, SensitiveNoteStaysWithheldThroughAmendments) {
+  auto r = w->planner->Post(Register(), {{"service_user_id", w->people[0]},
+                                         {"outcome", "acceptable_absence"},
+                                         {"absence_reason", "medical"},
+                                         {"note", "hospital appointment: mental health"},
+                                         {"note_sensitive", true}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string record = r.json()["record_id"];
+  EXPECT_EQ(r.json()["note"], "hospital appointment: mental health") << "the author sees it";
+  r = w->planner->Post(Register() + "/" + record + "/amendments",
+                       {{"outcome", "acceptable_absence"},
+                        {"absence_reason", "medical"},
+                        {"note", "letter seen"},
+                        {"reason", "evidence received"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_TRUE(r.json()["note_sensitive"]) << "a sensitive note stays sensitive";
+  const std::string seen = w->supervisor->Get(Register() + "/" + record).body;
+  EXPECT_EQ(seen.find("hospital"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("letter seen"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("note_withheld"), std::string::npos) << seen;
+}
+
 TEST_F(AttendanceDay, SupervisorSeesAndRecordsOnlyTheirOwnGroups) {
   auto& sup = *w->supervisor;
   EXPECT_EQ(sup.Get("/api/v1/work-groups/" + w->other_group).status, 404);

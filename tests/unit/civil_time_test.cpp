@@ -75,8 +75,7 @@ TEST(AddMonths, ClampsToTheLastDayOfShortMonths) {
       {D(2026, 1, 15), 12, D(2027, 1, 15)},  // no clamping needed
       {D(2026, 10, 15), 3, D(2027, 1, 15)},  // year rolls over
       {D(2026, 3, 31), -1, D(2026, 2, 28)},  // backwards clamps as well
-      {D(2026, 1, 31), -2, D(2025, 11, 30)},
-      {D(2026, 5, 31), 0, D(2026, 5, 31)},
+      {D(2026, 1, 31), -2, D(2025, 11, 30)}, {D(2026, 5, 31), 0, D(2026, 5, 31)},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(AddMonths(c.from, c.months), c.expected)
@@ -92,11 +91,15 @@ TEST(Weekday, SundayIsZeroSaturdayIsSix) {
   EXPECT_EQ(Weekday(D(2026, 12, 25)), 5);
 }
 
-TEST(ParseTimeOfDay, AcceptsOnlyZeroPaddedTwentyFourHourTimes) {
+TEST(ParseTimeOfDay, AcceptsTwentyFourHourTimesWithOneOrTwoHourDigits) {
   EXPECT_EQ(ParseTimeOfDay("00:00"), 0);
   EXPECT_EQ(ParseTimeOfDay("09:30"), 570);
   EXPECT_EQ(ParseTimeOfDay("23:59"), 1439);
-  for (const char* bad : {"24:00", "12:60", "9:30", "09:3", "09-30", "0930", "09:30 ", "ab:cd", ""}) {
+  EXPECT_EQ(ParseTimeOfDay("9:30"), 570);  // as people type a pickup time
+  EXPECT_EQ(ParseTimeOfDay("8:15"), 495);
+  EXPECT_EQ(ParseTimeOfDay("0:00"), 0);
+  for (const char* bad : {"24:00", "12:60", "9:60", "9:5", "09:3", "12:3", "09-30", "0930", "930",
+                          "09:30 ", " 9:30", "9:30 ", "ab:cd", "a:30", ""}) {
     EXPECT_FALSE(ParseTimeOfDay(bad).has_value()) << bad;
   }
 }
@@ -200,7 +203,7 @@ TEST(UkLocalToUtc, OvernightSessionsOverTheClockChangesLastTheirRealLength) {
     return (UkLocalToUtc(AddDays(d, 1), 120) - UkLocalToUtc(d, 22 * 60)) / 3600;
   };
   EXPECT_EQ(hours(D(2026, 7, 15)), 4);
-  EXPECT_EQ(hours(D(2026, 3, 28)), 3);  // the clocks go forward during the session
+  EXPECT_EQ(hours(D(2026, 3, 28)), 3);   // the clocks go forward during the session
   EXPECT_EQ(hours(D(2026, 10, 24)), 5);  // the clocks go back during the session
 }
 
@@ -219,8 +222,8 @@ TEST(UkLocalToUtc, EveryMinuteOfBothChangeDaysMapsBackToItsLocalDateAndTime) {
     for (int m = 0; m < 24 * 60; ++m) {
       const UtcSeconds t = UkLocalToUtc(d, m);
       ASSERT_EQ(UkLocalDate(t), d) << FormatDate(d) << " " << FormatTimeOfDay(m);
-      const bool skipped = Weekday(d) == 0 && static_cast<unsigned>(d.month()) == 3 &&
-                           m >= 60 && m < 120;
+      const bool skipped =
+          Weekday(d) == 0 && static_cast<unsigned>(d.month()) == 3 && m >= 60 && m < 120;
       const int local_minute = static_cast<int>((t + UkOffsetSeconds(t)) / 60 % 1440);
       ASSERT_EQ(local_minute, skipped ? m + 60 : m) << FormatDate(d) << " " << FormatTimeOfDay(m);
     }

@@ -53,18 +53,17 @@ TEST(ComputeLedger, NoEntriesLeavesEverythingRemaining) {
 }
 
 TEST(ComputeLedger, UnpaidWorkIsCreditedInFull) {
-  const Ledger l = ComputeLedger(20, 0, 360,
-                                 {Work("a", D(2026, 3, 2), 420), Work("b", D(2026, 3, 9), 390)});
+  const Ledger l =
+      ComputeLedger(20, 0, 360, {Work("a", D(2026, 3, 2), 420), Work("b", D(2026, 3, 9), 390)});
   EXPECT_EQ(l.credited_minutes, 810);
   EXPECT_EQ(l.remaining_minutes, 390);
   ExpectLines(l, {{"a", 420, 420, false, false}, {"b", 390, 390, false, false}});
 }
 
 TEST(ComputeLedger, AppliesOldestSessionFirstAndKeepsTiesInGivenOrder) {
-  const Ledger l = ComputeLedger(
-      20, 0, 0,
-      {Work("c", D(2026, 3, 10), 60), Work("a", D(2026, 3, 1), 60), Work("b", D(2026, 3, 10), 60),
-       Work("d", D(2026, 2, 28), 60)});
+  const Ledger l = ComputeLedger(20, 0, 0,
+                                 {Work("c", D(2026, 3, 10), 60), Work("a", D(2026, 3, 1), 60),
+                                  Work("b", D(2026, 3, 10), 60), Work("d", D(2026, 2, 28), 60)});
   ASSERT_EQ(l.lines.size(), 4u);
   EXPECT_EQ(l.lines[0].record_id, "d");
   EXPECT_EQ(l.lines[1].record_id, "a");
@@ -106,16 +105,16 @@ TEST(ComputeLedger, OtherActivityStopsAtItsCapWhileUnpaidWorkContinues) {
 }
 
 TEST(ComputeLedger, OtherActivityCapIsFilledBySessionDateNotInputOrder) {
-  const Ledger l = ComputeLedger(20, 0, 360,
-                                 {Other("late", D(2026, 3, 9), 300), Other("early", D(2026, 3, 2), 300)});
+  const Ledger l = ComputeLedger(
+      20, 0, 360, {Other("late", D(2026, 3, 9), 300), Other("early", D(2026, 3, 2), 300)});
   ExpectLines(l, {{"early", 300, 300, false, false}, {"late", 300, 60, true, false}});
 }
 
 TEST(ComputeLedger, UnpaidWorkOnlyOrderCreditsNoOtherActivity) {
   const int cap = OtherActivityCapMinutes(100, /*other_activity_allowed=*/false, Profile{});
   ASSERT_EQ(cap, 0);
-  const Ledger l = ComputeLedger(100, 0, cap,
-                                 {Other("a", D(2026, 3, 2), 180), Work("b", D(2026, 3, 3), 420)});
+  const Ledger l =
+      ComputeLedger(100, 0, cap, {Other("a", D(2026, 3, 2), 180), Work("b", D(2026, 3, 3), 420)});
   EXPECT_EQ(l.other_activity_minutes, 0);
   EXPECT_EQ(l.credited_minutes, 420);
   EXPECT_EQ(l.remaining_minutes, 5580);
@@ -146,9 +145,9 @@ TEST(ComputeLedger, OneLineCanHitBothCaps) {
   const Ledger m = ComputeLedger(20, 0, 360,
                                  {Work("a", D(2026, 3, 2), 940), Other("b", D(2026, 3, 3), 160),
                                   Other("c", D(2026, 3, 4), 300)});
-  ExpectLines(m, {{"a", 940, 940, false, false},
-                  {"b", 160, 160, false, false},
-                  {"c", 300, 100, true, true}});
+  ExpectLines(
+      m,
+      {{"a", 940, 940, false, false}, {"b", 160, 160, false, false}, {"c", 300, 100, true, true}});
   EXPECT_EQ(m.other_activity_minutes, 260);
   EXPECT_EQ(m.remaining_minutes, 0);
 }
@@ -168,8 +167,8 @@ TEST(ComputeLedger, PositiveAndNegativeAdjustmentsMoveTheTarget) {
 }
 
 TEST(ComputeLedger, AdjustmentBelowZeroLeavesNothingAndNeverGoesNegative) {
-  const Ledger l = ComputeLedger(20, -1500, 360,
-                                 {Work("a", D(2026, 3, 2), 60), Other("b", D(2026, 3, 3), 60)});
+  const Ledger l =
+      ComputeLedger(20, -1500, 360, {Work("a", D(2026, 3, 2), 60), Other("b", D(2026, 3, 3), 60)});
   EXPECT_EQ(l.remaining_minutes, 0);
   EXPECT_EQ(l.credited_minutes, 0);
   ExpectLines(l, {{"a", 60, 0, false, true}, {"b", 60, 0, false, true}});

@@ -12,7 +12,7 @@ Date D(int y, unsigned m, unsigned d) {
 }
 
 const std::vector<OrderStatus> kAllStatuses = {
-    OrderStatus::kAwaitingInduction, OrderStatus::kActive,  OrderStatus::kSuspended,
+    OrderStatus::kAwaitingInduction, OrderStatus::kActive,    OrderStatus::kSuspended,
     OrderStatus::kInBreach,          OrderStatus::kCompleted, OrderStatus::kRevoked,
     OrderStatus::kTransferred,
 };
@@ -141,19 +141,19 @@ struct CapCase {
 
 TEST(OtherActivityCapMinutes, ShareOfHoursOrderedThenAbsoluteCap) {
   const std::vector<CapCase> cases = {
-      {20, true, 30, std::nullopt, 360},     // 30% of 1,200 minutes
+      {20, true, 30, std::nullopt, 360},  // 30% of 1,200 minutes
       {100, true, 30, std::nullopt, 1800},
       {101, true, 30, std::nullopt, 1818},
       {300, true, 30, std::nullopt, 5400},
-      {23, true, 33, std::nullopt, 455},     // 455.4 rounds down
-      {300, true, 30, 1800, 1800},           // "30% or a maximum of 30 hours"
-      {100, true, 30, 1800, 1800},           // share and cap equal
-      {50, true, 30, 1800, 900},             // share below the cap
-      {300, false, 30, std::nullopt, 0},     // unpaid work only
+      {23, true, 33, std::nullopt, 455},  // 455.4 rounds down
+      {300, true, 30, 1800, 1800},        // "30% or a maximum of 30 hours"
+      {100, true, 30, 1800, 1800},        // share and cap equal
+      {50, true, 30, 1800, 900},          // share below the cap
+      {300, false, 30, std::nullopt, 0},  // unpaid work only
       {300, false, 30, 1800, 0},
       {100, true, 0, std::nullopt, 0},
       {100, true, 30, 0, 0},
-      {100, true, 30, -60, 0},               // never negative
+      {100, true, 30, -60, 0},  // never negative
       {100, true, 100, std::nullopt, 6000},
   };
   for (const auto& c : cases) {
@@ -176,7 +176,7 @@ TEST(DaysLeft, CalendarDaysSignedAcrossLeapDays) {
 
 TEST(Urgency, HoursRemainingPerWeekRemaining) {
   const Date today = D(2026, 3, 1);
-  EXPECT_DOUBLE_EQ(Urgency(3600, today, AddDays(today, 70)), 6.0);  // 60 h over 10 weeks
+  EXPECT_DOUBLE_EQ(Urgency(3600, today, AddDays(today, 70)), 6.0);   // 60 h over 10 weeks
   EXPECT_DOUBLE_EQ(Urgency(1260, today, AddDays(today, 14)), 10.5);  // 21 h over 2 weeks
   EXPECT_DOUBLE_EQ(Urgency(0, today, AddDays(today, 14)), 0.0);
   // Today or past counts as one day left: 10 h / (1/7 week) = 70.

@@ -47,18 +47,16 @@ TEST(WarningTasks, FirstSecondThirdFourthIncidentsWithDueDates) {
                                    {"r3", D(2026, 3, 13)},   // Friday
                                    {"r4", D(2026, 3, 17)}},  // Tuesday
                                   Profile{});
-  ExpectTasks(tasks,
-              {{WarningStep::kFirstWarning, "r1", 1, D(2026, 3, 2), D(2026, 3, 9)},
-               {WarningStep::kFinalWarning, "r2", 2, D(2026, 3, 6), D(2026, 3, 13)},
-               {WarningStep::kBreachReferral, "r3", 3, D(2026, 3, 13), D(2026, 3, 20)},
-               {WarningStep::kBreachReferral, "r4", 4, D(2026, 3, 17), D(2026, 3, 24)}});
+  ExpectTasks(tasks, {{WarningStep::kFirstWarning, "r1", 1, D(2026, 3, 2), D(2026, 3, 9)},
+                      {WarningStep::kFinalWarning, "r2", 2, D(2026, 3, 6), D(2026, 3, 13)},
+                      {WarningStep::kBreachReferral, "r3", 3, D(2026, 3, 13), D(2026, 3, 20)},
+                      {WarningStep::kBreachReferral, "r4", 4, D(2026, 3, 17), D(2026, 3, 24)}});
 }
 
 TEST(WarningTasks, CountsIncidentsInSessionDateOrderTiesStable) {
-  const auto tasks = WarningTasks({{"late", D(2026, 3, 20)},
-                                   {"same-day-1", D(2026, 3, 10)},
-                                   {"same-day-2", D(2026, 3, 10)}},
-                                  Profile{});
+  const auto tasks = WarningTasks(
+      {{"late", D(2026, 3, 20)}, {"same-day-1", D(2026, 3, 10)}, {"same-day-2", D(2026, 3, 10)}},
+      Profile{});
   ASSERT_EQ(tasks.size(), 3u);
   EXPECT_EQ(tasks[0].record_id, "same-day-1");
   EXPECT_EQ(tasks[0].step, WarningStep::kFirstWarning);
@@ -70,19 +68,18 @@ TEST(WarningTasks, CountsIncidentsInSessionDateOrderTiesStable) {
 
 TEST(WarningTasks, DueDateSkipsWeekendsAndProfileHolidays) {
   Profile p;
-  for (const Date d : {D(2026, 4, 3), D(2026, 12, 25), D(2026, 12, 28), D(2027, 1, 1),
-                       D(2027, 1, 4)}) {
+  for (const Date d :
+       {D(2026, 4, 3), D(2026, 12, 25), D(2026, 12, 28), D(2027, 1, 1), D(2027, 1, 4)}) {
     p.holiday_day_numbers.insert(DayNumber(d));
   }
   const auto tasks = WarningTasks({{"sat", D(2026, 3, 28)},  // Saturday before Good Friday
                                    {"xmas", D(2026, 12, 23)},
                                    {"eve", D(2026, 12, 31)}},
                                   p);
-  ExpectTasks(tasks,
-              {{WarningStep::kFirstWarning, "sat", 1, D(2026, 3, 28), D(2026, 4, 6)},
-               {WarningStep::kFinalWarning, "xmas", 2, D(2026, 12, 23), D(2027, 1, 5)},
-               // 5, 6, 7, 8 and 11 January
-               {WarningStep::kBreachReferral, "eve", 3, D(2026, 12, 31), D(2027, 1, 11)}});
+  ExpectTasks(tasks, {{WarningStep::kFirstWarning, "sat", 1, D(2026, 3, 28), D(2026, 4, 6)},
+                      {WarningStep::kFinalWarning, "xmas", 2, D(2026, 12, 23), D(2027, 1, 5)},
+                      // 5, 6, 7, 8 and 11 January
+                      {WarningStep::kBreachReferral, "eve", 3, D(2026, 12, 31), D(2027, 1, 11)}});
 }
 
 TEST(WarningTasks, ThresholdsComeFromTheProfileAndGapsRaiseNothing) {
@@ -95,11 +92,10 @@ TEST(WarningTasks, ThresholdsComeFromTheProfileAndGapsRaiseNothing) {
     incidents.push_back({"i" + std::to_string(day - 1), D(2026, 3, day)});
   }
   const auto tasks = WarningTasks(incidents, p);
-  ExpectTasks(tasks,
-              {{WarningStep::kFirstWarning, "i2", 2, D(2026, 3, 3), D(2026, 3, 10)},
-               {WarningStep::kFinalWarning, "i4", 4, D(2026, 3, 5), D(2026, 3, 12)},
-               {WarningStep::kBreachReferral, "i6", 6, D(2026, 3, 7), D(2026, 3, 13)},
-               {WarningStep::kBreachReferral, "i7", 7, D(2026, 3, 8), D(2026, 3, 13)}});
+  ExpectTasks(tasks, {{WarningStep::kFirstWarning, "i2", 2, D(2026, 3, 3), D(2026, 3, 10)},
+                      {WarningStep::kFinalWarning, "i4", 4, D(2026, 3, 5), D(2026, 3, 12)},
+                      {WarningStep::kBreachReferral, "i6", 6, D(2026, 3, 7), D(2026, 3, 13)},
+                      {WarningStep::kBreachReferral, "i7", 7, D(2026, 3, 8), D(2026, 3, 13)}});
 }
 
 TEST(WarningTasks, DueWorkingDaysComeFromTheProfile) {

@@ -31,8 +31,7 @@ TEST(IsWorkingDay, MondayToFridayOnly) {
   const std::vector<std::pair<Date, bool>> week = {
       {D(2026, 3, 22), false},  // Sunday
       {D(2026, 3, 23), true},  {D(2026, 3, 24), true}, {D(2026, 3, 25), true},
-      {D(2026, 3, 26), true},  {D(2026, 3, 27), true},
-      {D(2026, 3, 28), false},  // Saturday
+      {D(2026, 3, 26), true},  {D(2026, 3, 27), true}, {D(2026, 3, 28), false},  // Saturday
   };
   for (const auto& [d, working] : week) EXPECT_EQ(IsWorkingDay(d, p), working) << FormatDate(d);
 }
@@ -117,7 +116,9 @@ TEST(WorkingDays, AddThenCountIsTheIdentity) {
       const Date from = FromDayNumber(day);
       const Date to = AddWorkingDays(from, n, holidays);
       ASSERT_EQ(WorkingDaysBetween(from, to, holidays), n) << FormatDate(from) << " + " << n;
-      if (n > 0) ASSERT_TRUE(IsWorkingDay(to, holidays)) << FormatDate(to);
+      if (n > 0) {
+        ASSERT_TRUE(IsWorkingDay(to, holidays)) << FormatDate(to);
+      }
     }
   }
 }

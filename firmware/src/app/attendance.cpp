@@ -39,33 +39,38 @@ std::string RequestHash(const std::string& group_id, const std::string& record_i
   return hex;
 }
 
-bool MaySeeSensitive(const Actor& a, const std::string& author) {
-  return a.role == Role::kPlanner || a.role == Role::kAdmin || a.username == author;
+// A sensitive note is shown to planners and admins, and to the supervisor who wrote the record.
+bool MaySeeSensitive(const Actor& a, const std::string& record_author) {
+  return a.role == Role::kPlanner || a.role == Role::kAdmin || a.username == record_author;
 }
 
-json FactsFor(const Actor& a, const domain::AttendanceFacts& f, const std::string& author) {
+// Once any version of a record's note was marked sensitive, every version of it is withheld from
+// those who may not see it: an amendment that forgot the flag must not reveal the old text.
+json FactsFor(const domain::AttendanceFacts& f, bool withhold) {
   json j = FactsToJson(f);
-  if (f.note_sensitive && !MaySeeSensitive(a, author)) {
+  if (withhold) {
     j["note"] = nullptr;
     j["note_withheld"] = true;
   }
   return j;
 }
 
-json EventJson(const Actor& a, const domain::AttendanceEvent& e) {
+json EventJson(const domain::AttendanceEvent& e, bool withhold) {
   json j = {{"id", e.id},
             {"kind", domain::ToString(e.kind)},
             {"author", e.author},
             {"recorded_at", domain::FormatTimestamp(e.recorded_at)},
             {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)}};
-  if (e.kind != domain::EventKind::kVoid) j["facts"] = FactsFor(a, e.facts, e.author);
+  if (e.kind != domain::EventKind::kVoid) j["facts"] = FactsFor(e.facts, withhold);
   return j;
 }
 
 json RecordJson(const Actor& a, const domain::AttendanceRecord& r, const domain::SessionWindow& w,
                 const OrderFigures& figures) {
-  const std::string& author = r.history.back().author;
-  json j = FactsFor(a, r.facts, author);
+  bool sensitive = false;
+  for (const auto& e : r.history) sensitive = sensitive || e.facts.note_sensitive;
+  const bool withhold = sensitive && !MaySeeSensitive(a, r.history.front().author);
+  json j = FactsFor(r.facts, withhold);
   j["record_id"] = r.record_id;
   j["service_user_id"] = r.service_user_id;
   j["voided"] = r.voided;
@@ -78,7 +83,7 @@ json RecordJson(const Actor& a, const domain::AttendanceRecord& r, const domain:
   j["enforceable"] = !r.voided && domain::IsEnforceable(r.facts.outcome);
   j["amended"] = r.history.size() > 1;
   json history = json::array();
-  for (const auto& e : r.history) history.push_back(EventJson(a, e));
+  for (const auto& e : r.history) history.push_back(EventJson(e, withhold));
   j["history"] = history;
   return j;
 }

@@ -19,10 +19,12 @@ constexpr Bar kBars[] = {
 
 Status CheckAllocation(const AllocationFacts& f) {
   if (!f.order_accepts_work) {
-    return Status::Error(Code::kConflict, "order_id", "the order does not accept work in its status");
+    return Status::Error(Code::kConflict, "order_id",
+                         "the order does not accept work in its status");
   }
   if (f.session_before_order) {
-    return Status::Error(Code::kConflict, "order_id", "the session is before the order was imposed");
+    return Status::Error(Code::kConflict, "order_id",
+                         "the session is before the order was imposed");
   }
   if (f.allocated >= f.capacity) {
     return Status::Error(Code::kConflict, "work_group_id",
@@ -31,9 +33,9 @@ Status CheckAllocation(const AllocationFacts& f) {
   if (f.van_usable_seats >= 0) {
     const int seats = f.van_usable_seats - (f.van_carries_supervisor ? 1 : 0);
     if (f.allocated >= seats) {
-      return Status::Error(Code::kConflict, "work_group_id",
-                           "the van has no free seat (" + std::to_string(f.van_usable_seats) +
-                               " usable seats)");
+      return Status::Error(
+          Code::kConflict, "work_group_id",
+          "the van has no free seat (" + std::to_string(f.van_usable_seats) + " usable seats)");
     }
   }
   for (const Bar& b : kBars) {

@@ -61,6 +61,13 @@ constexpr UtcSeconds kGraceSeconds = 5 * 60;
 constexpr UtcSeconds kClockSlackSeconds = 5 * 60;
 constexpr UtcSeconds kEarliestSignInBeforeStart = 12 * 3600;
 
+// Characters, not bytes: a UTF-8 continuation byte (10xxxxxx) does not start a character.
+std::size_t CharacterCount(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 bool IsAbsenceReason(Reason r) {
   return r == Reason::kMedical || r == Reason::kEmployment || r == Reason::kFamily ||
          r == Reason::kCourt || r == Reason::kStoodDownInAdvance ||
@@ -95,9 +102,12 @@ bool IsEnforceable(Outcome o) {
 bool IsAbsenceOrReschedule(Outcome o) { return !IsAttended(o); }
 
 Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSeconds now) {
-  if (f.note.size() > kMaxNoteLength) return Invalid("note", "note must be under 4,000 characters");
+  if (CharacterCount(f.note) > kMaxNoteLength) {
+    return Invalid("note", "note must be under 4,000 characters");
+  }
   if (f.break_minutes < 0) return Invalid("break_minutes", "break_minutes cannot be negative");
-  if (f.penalty_minutes < 0) return Invalid("penalty_minutes", "penalty_minutes cannot be negative");
+  if (f.penalty_minutes < 0)
+    return Invalid("penalty_minutes", "penalty_minutes cannot be negative");
   const UtcSeconds session_minutes = (w.end - w.start) / 60;
   if (f.penalty_minutes > session_minutes) {
     return Invalid("penalty_minutes", "penalty_minutes cannot be longer than the session");
@@ -116,10 +126,12 @@ Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSecond
     }
     if (f.outcome == Outcome::kRescheduled && f.reason != Reason::kServiceRequest &&
         f.reason != Reason::kPersonRequest) {
-      return Invalid("absence_reason", "say who asked to reschedule: service_request or person_request");
+      return Invalid("absence_reason",
+                     "say who asked to reschedule: service_request or person_request");
     }
     if (f.outcome == Outcome::kUnacceptableAbsence && f.reason != Reason::kNone) {
-      return Invalid("absence_reason", "an unacceptable absence takes no reason; record the reason in the note");
+      return Invalid("absence_reason",
+                     "an unacceptable absence takes no reason; record the reason in the note");
     }
     return Status::Ok();
   }
@@ -127,7 +139,8 @@ Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSecond
     return Invalid("absence_reason", "absence_reason is only for absences and reschedules");
   }
   if (now < w.start) {
-    return Invalid("outcome", "before the session starts only absences and reschedules can be recorded");
+    return Invalid("outcome",
+                   "before the session starts only absences and reschedules can be recorded");
   }
   if (!f.sign_in) return Invalid("sign_in", "sign_in is required when the person attended");
   if (!f.sign_out) return Invalid("sign_out", "sign_out is required when the person attended");
@@ -138,13 +151,15 @@ Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSecond
   if (*f.sign_in < w.start - kEarliestSignInBeforeStart) {
     return Invalid("sign_in", "sign_in is long before the session starts");
   }
-  if (*f.sign_out > now + kClockSlackSeconds) return Invalid("sign_out", "sign_out cannot be in the future");
+  if (*f.sign_out > now + kClockSlackSeconds)
+    return Invalid("sign_out", "sign_out cannot be in the future");
   const UtcSeconds signed_in_minutes = (*f.sign_out - *f.sign_in) / 60;
   if (f.break_minutes > signed_in_minutes) {
     return Invalid("break_minutes", "break_minutes are longer than the time signed in");
   }
   if (f.break_minutes + f.penalty_minutes > signed_in_minutes) {
-    return Invalid("penalty_minutes", "breaks and penalty together are longer than the time signed in");
+    return Invalid("penalty_minutes",
+                   "breaks and penalty together are longer than the time signed in");
   }
   return Status::Ok();
 }
@@ -196,7 +211,11 @@ std::vector<AttendanceRecord> FoldEvents(const std::vector<AttendanceEvent>& eve
     AttendanceRecord& r = records[it->second];
     r.history.push_back(e);
     if (r.voided || e.kind == EventKind::kRecord) continue;  // nothing changes a voided record
-    if (e.kind == EventKind::kAmend) r.facts = e.facts;
+    if (e.kind == EventKind::kAmend) {
+      const bool was_sensitive = r.facts.note_sensitive;  // a sensitive note stays sensitive
+      r.facts = e.facts;
+      r.facts.note_sensitive = r.facts.note_sensitive || was_sensitive;
+    }
     if (e.kind == EventKind::kVoid) r.voided = true;
   }
   return records;

@@ -66,11 +66,12 @@ struct SessionWindow {
   UtcSeconds end = 0;
 };
 
-bool IsAttended(Outcome o);      // the person was there and may have time credited
-bool IsEnforceable(Outcome o);   // counts toward warnings and breach
+bool IsAttended(Outcome o);     // the person was there and may have time credited
+bool IsEnforceable(Outcome o);  // counts toward warnings and breach
 bool IsAbsenceOrReschedule(Outcome o);
 
-// Validates facts against the session and the moment of recording. Returns Invalid naming the field:
+// Validates facts against the session and the moment of recording. Returns Invalid naming the
+// field:
 // - attended outcomes need sign_in and sign_out, sign_out after sign_in, within 24 hours;
 // - absences and reschedules carry no times, breaks or penalty;
 // - acceptable absence needs one of its reasons; rescheduled needs service/person request;
@@ -108,7 +109,7 @@ struct AttendanceRecord {
   std::string record_id;
   std::string service_user_id;
   bool voided = false;
-  AttendanceFacts facts;  // as last recorded or amended
+  AttendanceFacts facts;                 // as last recorded or amended
   std::vector<AttendanceEvent> history;  // every event of this record, oldest first
 };
 

@@ -35,7 +35,8 @@ std::optional<Date> DateAt(std::string_view text, std::size_t pos) {
 
 // The last Sunday of `month` in `year`, at 01:00 UTC: when UK clocks change.
 UtcSeconds LastSundayOneAmUtc(int year, unsigned month) {
-  const sys_days last = sys_days(std::chrono::year(year) / std::chrono::month(month) / std::chrono::last);
+  const sys_days last =
+      sys_days(std::chrono::year(year) / std::chrono::month(month) / std::chrono::last);
   const int wd = static_cast<int>(std::chrono::weekday(last).c_encoding());  // 0 = Sunday
   const sys_days sunday = last - days(wd);
   return static_cast<UtcSeconds>(sunday.time_since_epoch().count()) * 86400 + 3600;

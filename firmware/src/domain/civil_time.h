@@ -1,7 +1,7 @@
 // Calendar dates, UTC instants and Europe/London local time, with no clock and no I/O.
 //
-// Instants are stored as UTC seconds since the Unix epoch. Session dates are local calendar dates in
-// Europe/London; libstdc++ 12 has no tz database, so the UK rule (BST from 01:00 UTC on the last
+// Instants are stored as UTC seconds since the Unix epoch. Session dates are local calendar dates
+// in Europe/London; libstdc++ 12 has no tz database, so the UK rule (BST from 01:00 UTC on the last
 // Sunday of March to 01:00 UTC on the last Sunday of October) is implemented here.
 #pragma once
 

@@ -31,8 +31,8 @@ struct Ledger {
   int credited_minutes = 0;
   int other_activity_minutes = 0;  // credited as other activity
   int other_activity_cap_minutes = 0;
-  int remaining_minutes = 0;       // never negative
-  std::vector<LedgerLine> lines;   // one per entry, in the order applied
+  int remaining_minutes = 0;      // never negative
+  std::vector<LedgerLine> lines;  // one per entry, in the order applied
 };
 
 // Applies entries oldest session first (ties in the order given). Each entry is credited

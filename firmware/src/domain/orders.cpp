@@ -27,7 +27,8 @@ bool IsFinal(OrderStatus s) {
 
 // Orders made on or before this date were extended by 12 months (Coronavirus (Scotland) Act 2020,
 // sch. 4 as applied to orders in force at the end of September 2022).
-constexpr Date kExtensionCutoff{std::chrono::year(2022), std::chrono::month(9), std::chrono::day(30)};
+constexpr Date kExtensionCutoff{std::chrono::year(2022), std::chrono::month(9),
+                                std::chrono::day(30)};
 }  // namespace
 
 std::optional<OrderStatus> ParseOrderStatus(std::string_view text) {
@@ -71,7 +72,8 @@ Date DefaultDeadline(Date imposed, int hours_ordered, const Profile& profile) {
   return AddMonths(imposed, months);
 }
 
-int OtherActivityCapMinutes(int hours_ordered, bool other_activity_allowed, const Profile& profile) {
+int OtherActivityCapMinutes(int hours_ordered, bool other_activity_allowed,
+                            const Profile& profile) {
   if (!other_activity_allowed) return 0;
   int cap = hours_ordered * 60 * profile.other_activity_share_percent / 100;
   if (profile.other_activity_cap_minutes) cap = std::min(cap, *profile.other_activity_cap_minutes);

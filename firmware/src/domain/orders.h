@@ -46,8 +46,8 @@ int OtherActivityCapMinutes(int hours_ordered, bool other_activity_allowed, cons
 
 // Calendar days from `today` to the deadline (negative once it has passed).
 int DaysLeft(Date today, Date deadline);
-// Hours remaining divided by weeks remaining: the planner serves the largest first. A deadline today
-// or past counts as one day left, so overdue orders sort most urgent.
+// Hours remaining divided by weeks remaining: the planner serves the largest first. A deadline
+// today or past counts as one day left, so overdue orders sort most urgent.
 double Urgency(int remaining_minutes, Date today, Date deadline);
 
 }  // namespace upw::domain

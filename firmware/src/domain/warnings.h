@@ -21,14 +21,14 @@ struct EnforceableIncident {
 
 struct WarningTask {
   WarningStep step = WarningStep::kFirstWarning;
-  std::string record_id;  // the incident that raised it
+  std::string record_id;    // the incident that raised it
   int incident_number = 0;  // 1-based count of enforceable incidents at that point
   Date raised_on;
   Date due;  // raised_on + profile.warning_due_working_days working days
 };
 
-// Incidents are sorted by session date (stable). The Nth incident raises the step whose threshold is
-// N; incidents past the breach threshold raise a further breach referral each.
+// Incidents are sorted by session date (stable). The Nth incident raises the step whose threshold
+// is N; incidents past the breach threshold raise a further breach referral each.
 std::vector<WarningTask> WarningTasks(std::vector<EnforceableIncident> incidents,
                                       const Profile& profile);
 
