@@ -1,4 +1,5 @@
 // upw: the UPW Field device service and its administration commands.
+#include <malloc.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -66,8 +67,12 @@ bool HasDemoAccounts(upw::app::Runtime& rt) {
 
 int Serve(const std::string& db, const std::string& listen, bool demo, int threads,
           const std::string& port_file) {
+  // glibc gives every thread that allocates its own arena, and each keeps what it freed: with one
+  // CivetWeb worker per connection that alone would break the 32 MB budget on a Pi. Two suffice.
+  mallopt(M_ARENA_MAX, 2);
   int rc = 0;
-  auto rt = OpenOrDie(db, 8, rc);
+  // Four readers keep both cores busy; each holds its own page cache, so more only cost memory.
+  auto rt = OpenOrDie(db, 4, rc);
   if (!rt) return rc;
   if (demo && (rc = SeedDemo(*rt)) != 0) return rc;
   if (HasDemoAccounts(*rt)) {

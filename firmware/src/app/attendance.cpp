@@ -122,7 +122,8 @@ Status MayRecord(const Actor& a) {
 Result<AttendanceWrite> Append(const Services& s, const Actor& a, const std::string& group_id,
                                const Request& req) {
   if (Status p = MayRecord(a); !p.ok()) return p;
-  AttendanceWrite out;
+  std::string record_id;
+  bool replayed = false;
   Status st = s.writer.Run([&](store::WriteContext& ctx) -> Status {
     store::Db& db = ctx.db();
     auto group = LoadGroupFor(db, a, group_id);
@@ -138,10 +139,8 @@ Result<AttendanceWrite> Append(const Services& s, const Actor& a, const std::str
           return Status::Error(Code::kConflict, "id",
                                "this id was already used for a different request");
         }
-        const std::string record_id = seen.Text(0);
-        auto back = ReadBack(db, a, *group, record_id, s.profile);
-        if (!back.ok()) return back.status();
-        out = {*back, true};
+        record_id = seen.Text(0);
+        replayed = true;
         return Status::Ok();
       }
     }
@@ -228,13 +227,18 @@ Result<AttendanceWrite> Append(const Services& s, const Actor& a, const std::str
         !j.ok()) {
       return j;
     }
-    auto back = ReadBack(db, a, *group, e.record_id, s.profile);
-    if (!back.ok()) return back.status();
-    out = {*back, false};
+    record_id = e.record_id;
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  return out;
+  // The record as it now stands, read after the commit so the single writer spends its time only
+  // on writing. A read lease begun after the commit sees it.
+  auto lease = s.reads.Acquire();
+  auto group = LoadGroupFor(lease.db(), a, group_id);
+  if (!group.ok()) return group.status();
+  auto back = ReadBack(lease.db(), a, *group, record_id, s.profile);
+  if (!back.ok()) return back.status();
+  return AttendanceWrite{*back, replayed};
 }
 
 Result<std::string> OptionalId(const json& body) {

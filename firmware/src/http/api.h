@@ -7,6 +7,7 @@
 #include "app/auth.h"
 #include "app/services.h"
 #include "http/message.h"
+#include "http/read_cache.h"
 
 namespace upw::http {
 
@@ -23,6 +24,7 @@ class Api {
   const app::Services& s_;
   app::Auth& auth_;
   std::string openapi_;  // built once
+  ReadCache registers_;  // rendered registers, per group and viewer
 };
 
 }  // namespace upw::http

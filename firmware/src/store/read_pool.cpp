@@ -5,7 +5,7 @@ namespace upw::store {
 Result<std::unique_ptr<ReadPool>> ReadPool::Open(const std::string& path, int size) {
   auto pool = std::make_unique<ReadPool>();
   for (int i = 0; i < size; ++i) {
-    auto db = Db::Open(path, OpenOptions{.read_only = true, .cache_kib = 1024});
+    auto db = Db::Open(path, OpenOptions{.read_only = true, .cache_kib = 512});
     if (!db.ok()) return db.status();
     pool->free_.push_back(std::move(db).value());
   }

@@ -1,5 +1,6 @@
 #include "store/writer.h"
 
+#include <chrono>
 #include <exception>
 #include <future>
 
@@ -91,7 +92,12 @@ void Writer::Loop() {
       stats_.batches += 1;
       stats_.actions += batch.size();
     }
-    RunBatch(batch);
+    const auto [action_us, commit_us] = RunBatch(batch);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stats_.action_us += action_us;
+      stats_.commit_us += commit_us;
+    }
     for (Pending* p : batch) p->done.set_value();
     batch.clear();
   }
@@ -100,10 +106,12 @@ void Writer::Loop() {
 // One transaction for the batch, one savepoint per action. If SQLite abandons the transaction
 // (I/O error, disk full) or COMMIT fails, every action that had succeeded is reported as not
 // written: nothing is acknowledged that is not durable.
-void Writer::RunBatch(std::deque<Pending*>& batch) {
+std::pair<std::uint64_t, std::uint64_t> Writer::RunBatch(std::deque<Pending*>& batch) {
+  using Micros = std::chrono::microseconds;
+  const auto t0 = std::chrono::steady_clock::now();
   if (Status s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) {
     for (Pending* p : batch) p->result = s;
-    return;
+    return {0, 0};
   }
   WriteContext ctx(*db_, clock_.NowMs(), device_id_, hlc_);
   const sync::Hlc hlc_before = hlc_;
@@ -140,7 +148,10 @@ void Writer::RunBatch(std::deque<Pending*>& batch) {
                  .Run();
   }
   db_->ResetStatements();
+  const auto t1 = std::chrono::steady_clock::now();
   if (commit.ok()) commit = db_->Exec("COMMIT");
+  const auto t2 = std::chrono::steady_clock::now();
+  if (commit.ok()) commits_.fetch_add(1, std::memory_order_release);
   if (!commit.ok()) {
     if (db_->InTransaction()) (void)db_->Exec("ROLLBACK");
     hlc_ = hlc_before;
@@ -151,6 +162,8 @@ void Writer::RunBatch(std::deque<Pending*>& batch) {
       }
     }
   }
+  return {static_cast<std::uint64_t>(std::chrono::duration_cast<Micros>(t1 - t0).count()),
+          static_cast<std::uint64_t>(std::chrono::duration_cast<Micros>(t2 - t1).count())};
 }
 
 }  // namespace upw::store

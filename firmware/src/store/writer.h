@@ -7,6 +7,7 @@
 // safe to call from any number of threads at once.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -51,6 +52,8 @@ using WriteAction = std::function<Status(WriteContext&)>;
 struct WriterStats {
   std::uint64_t batches = 0;
   std::uint64_t actions = 0;
+  std::uint64_t action_us = 0;  // time spent running actions
+  std::uint64_t commit_us = 0;  // time spent in COMMIT (the fsync)
 };
 
 class Writer {
@@ -70,13 +73,17 @@ class Writer {
   void Stop();
   const std::string& device_id() const { return device_id_; }
   WriterStats stats() const;
+  // Counts transactions committed since start. A reader that sees N here and then opens a read
+  // transaction sees every change of the first N commits: caches of read results key on it.
+  std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
 
  private:
   struct Pending;
   Writer(std::unique_ptr<Db> db, const Clock& clock, int max_batch, std::string device_id,
          sync::Hlc hlc);
   void Loop();
-  void RunBatch(std::deque<Pending*>& batch);
+  // Runs the batch; returns the microseconds spent before COMMIT and in it.
+  std::pair<std::uint64_t, std::uint64_t> RunBatch(std::deque<Pending*>& batch);
 
   std::unique_ptr<Db> db_;
   const Clock& clock_;
@@ -89,6 +96,7 @@ class Writer {
   std::deque<Pending*> queue_;  // guarded by mu_
   bool stopping_ = false;       // guarded by mu_
   WriterStats stats_;           // guarded by mu_
+  std::atomic<std::uint64_t> commits_{0};
   std::thread thread_;
 };
 
