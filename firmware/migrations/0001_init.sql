@@ -138,7 +138,7 @@ CREATE TABLE attendance_event (
   seq             INTEGER PRIMARY KEY AUTOINCREMENT,
   id              TEXT NOT NULL UNIQUE,
   record_id       TEXT NOT NULL,
-  kind            TEXT NOT NULL CHECK (kind IN ('record', 'amend', 'void')),
+  kind            TEXT NOT NULL CHECK (kind IN ('record', 'update', 'amend', 'void')),
   work_group_id   TEXT NOT NULL REFERENCES work_group(id),
   service_user_id TEXT NOT NULL REFERENCES service_user(id),
   order_id        TEXT NOT NULL REFERENCES cpo_order(id),

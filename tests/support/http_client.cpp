@@ -70,6 +70,12 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& p
     return r;
   }
   curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &r.status);
+  if (r.headers.empty()) {
+    // The server died before answering and curl reported the previous transfer's status code
+    // with CURLE_OK (seen when the server is SIGKILLed): no status line means no answer.
+    r.status = 0;
+    r.body = "no response";
+  }
   return r;
 }
 

@@ -187,7 +187,8 @@ TEST(ValidateFacts, BeforeTheSessionStartsOnlyAbsencesAndReschedules) {
     f.break_minutes = 0;
     EXPECT_EQ(ValidateFacts(f, kDay, before).field(), "outcome") << ToString(o);
   }
-  ExpectCases({{"unacceptable", Absent(Outcome::kUnacceptableAbsence, Reason::kNone), nullptr},
+  // Nobody can be absent without acceptable reason from a session that has not begun.
+  ExpectCases({{"unacceptable", Absent(Outcome::kUnacceptableAbsence, Reason::kNone), "outcome"},
                {"medical", Absent(Outcome::kAcceptableAbsence, Reason::kMedical), nullptr},
                {"rescheduled", Absent(Outcome::kRescheduled, Reason::kPersonRequest), nullptr}},
               kDay, before);

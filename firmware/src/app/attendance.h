@@ -28,6 +28,11 @@ Result<AttendanceWrite> RecordAttendance(const Services& s, const Actor& a,
 Result<AttendanceWrite> AmendAttendance(const Services& s, const Actor& a,
                                         const std::string& group_id, const std::string& record_id,
                                         const nlohmann::json& body);
+// While the session is open (not closed by its supervisor): the facts as they now stand, e.g. a
+// sign-out or a break; optional "reason" and "id". Conflict once the session is closed.
+Result<AttendanceWrite> UpdateAttendance(const Services& s, const Actor& a,
+                                         const std::string& group_id, const std::string& record_id,
+                                         const nlohmann::json& body);
 // Body: "reason" (required), optional "id".
 Result<AttendanceWrite> VoidAttendance(const Services& s, const Actor& a,
                                        const std::string& group_id, const std::string& record_id,

@@ -35,8 +35,9 @@ constexpr Names<Activity, 2> kActivities = {{
     {Activity::kUnpaidWork, "unpaid_work"},
     {Activity::kOtherActivity, "other_activity"},
 }};
-constexpr Names<EventKind, 3> kKinds = {{
+constexpr Names<EventKind, 4> kKinds = {{
     {EventKind::kRecord, "record"},
+    {EventKind::kUpdate, "update"},
     {EventKind::kAmend, "amend"},
     {EventKind::kVoid, "void"},
 }};
@@ -101,7 +102,12 @@ bool IsEnforceable(Outcome o) {
 
 bool IsAbsenceOrReschedule(Outcome o) { return !IsAttended(o); }
 
-Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSeconds now) {
+bool IsOpen(const AttendanceFacts& f) {
+  return IsAttended(f.outcome) && f.sign_in.has_value() && !f.sign_out.has_value();
+}
+
+Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSeconds now,
+                     bool register_open) {
   if (CharacterCount(f.note) > kMaxNoteLength) {
     return Invalid("note", "note must be under 4,000 characters");
   }
@@ -129,6 +135,9 @@ Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSecond
       return Invalid("absence_reason",
                      "say who asked to reschedule: service_request or person_request");
     }
+    if (f.outcome == Outcome::kUnacceptableAbsence && now < w.start) {
+      return Invalid("outcome", "nobody can be absent from a session that has not started");
+    }
     if (f.outcome == Outcome::kUnacceptableAbsence && f.reason != Reason::kNone) {
       return Invalid("absence_reason",
                      "an unacceptable absence takes no reason; record the reason in the note");
@@ -143,7 +152,25 @@ Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSecond
                    "before the session starts only absences and reschedules can be recorded");
   }
   if (!f.sign_in) return Invalid("sign_in", "sign_in is required when the person attended");
-  if (!f.sign_out) return Invalid("sign_out", "sign_out is required when the person attended");
+  if (!f.sign_out && register_open && f.outcome == Outcome::kAttendedComplied) {
+    // On site: signed in, not yet out. Breaks and penalty so far fit the time since sign-in.
+    if (*f.sign_in < w.start - kEarliestSignInBeforeStart) {
+      return Invalid("sign_in", "sign_in is long before the session starts");
+    }
+    if (*f.sign_in > now + kClockSlackSeconds) {
+      return Invalid("sign_in", "sign_in cannot be in the future");
+    }
+    const UtcSeconds so_far = std::max<UtcSeconds>(0, (now - *f.sign_in) / 60);
+    if (f.break_minutes + f.penalty_minutes > so_far) {
+      return Invalid("break_minutes", "breaks and penalty are longer than the time on site so far");
+    }
+    return Status::Ok();
+  }
+  if (!f.sign_out) {
+    return Invalid("sign_out", register_open && f.outcome != Outcome::kAttendedComplied
+                                   ? "sign_out is required for this outcome"
+                                   : "sign_out is required when the person attended");
+  }
   if (*f.sign_out <= *f.sign_in) return Invalid("sign_out", "sign_out must be after sign_in");
   if (*f.sign_out - *f.sign_in > 24 * 3600) {
     return Invalid("sign_out", "sign_out must be within 24 hours of sign_in");
@@ -211,7 +238,7 @@ std::vector<AttendanceRecord> FoldEvents(const std::vector<AttendanceEvent>& eve
     AttendanceRecord& r = records[it->second];
     r.history.push_back(e);
     if (r.voided || e.kind == EventKind::kRecord) continue;  // nothing changes a voided record
-    if (e.kind == EventKind::kAmend) {
+    if (e.kind == EventKind::kAmend || e.kind == EventKind::kUpdate) {
       const bool was_sensitive = r.facts.note_sensitive;  // a sensitive note stays sensitive
       r.facts = e.facts;
       r.facts.note_sensitive = r.facts.note_sensitive || was_sensitive;
@@ -234,7 +261,8 @@ Status CheckEventFits(const std::vector<AttendanceRecord>& records, const Attend
     }
     return Status::Ok();
   }
-  if (next.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (next.kind != EventKind::kUpdate &&
+      next.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Status::Invalid("reason", "give a reason for the change");
   }
   for (const auto& r : records) {

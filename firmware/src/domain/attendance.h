@@ -70,9 +70,15 @@ bool IsAttended(Outcome o);     // the person was there and may have time credit
 bool IsEnforceable(Outcome o);  // counts toward warnings and breach
 bool IsAbsenceOrReschedule(Outcome o);
 
+// Whether the record is still open: attended, signed in, not yet signed out (on site).
+bool IsOpen(const AttendanceFacts& facts);
+
 // Validates facts against the session and the moment of recording. Returns Invalid naming the
 // field:
-// - attended outcomes need sign_in and sign_out, sign_out after sign_in, within 24 hours;
+// - attended outcomes need sign_in and sign_out, sign_out after sign_in, within 24 hours; except
+//   that while the register is open (the session not yet closed by its supervisor) an
+//   "attended_complied" record may be open: signed in (not in the future), not yet out;
+// - an unacceptable absence cannot be recorded before the session starts;
 // - absences and reschedules carry no times, breaks or penalty;
 // - acceptable absence needs one of its reasons; rescheduled needs service/person request;
 // - breaks and penalty are >= 0 and together no longer than the time signed in;
@@ -80,7 +86,8 @@ bool IsAbsenceOrReschedule(Outcome o);
 // - before the session starts (now < window.start) only absences and reschedules may be recorded;
 // - sign-in may not be more than 12 h before the session start or sign-out in the future
 //   (beyond now + 5 minutes of clock slack).
-Status ValidateFacts(const AttendanceFacts& facts, const SessionWindow& window, UtcSeconds now);
+Status ValidateFacts(const AttendanceFacts& facts, const SessionWindow& window, UtcSeconds now,
+                     bool register_open = false);
 
 // Minutes worked: sign_out - sign_in - breaks - penalty, never negative; 0 without times.
 int TimeWorkedMinutes(const AttendanceFacts& facts);
@@ -90,7 +97,10 @@ int ClaimableMinutes(const AttendanceFacts& facts, const Profile& profile);
 bool IsLate(const AttendanceFacts& facts, const SessionWindow& window);
 bool LeftEarly(const AttendanceFacts& facts, const SessionWindow& window);
 
-enum class EventKind { kRecord, kAmend, kVoid };
+// record: the first event of a record. update: a change while the register is open (signing out,
+// adding a break): kept in the history, no reason needed. amend: a correction with a reason (the
+// only way to change a record once the session is closed). void: withdraws a record, with a reason.
+enum class EventKind { kRecord, kUpdate, kAmend, kVoid };
 std::string_view ToString(EventKind k);
 std::optional<EventKind> ParseEventKind(std::string_view text);
 
@@ -99,8 +109,8 @@ struct AttendanceEvent {
   std::string record_id;  // the record it creates or changes; equals id for kRecord
   EventKind kind = EventKind::kRecord;
   std::string service_user_id;
-  AttendanceFacts facts;  // meaningful for kRecord and kAmend
-  std::string reason;     // why, for kAmend and kVoid (required there)
+  AttendanceFacts facts;  // meaningful for kRecord, kUpdate and kAmend
+  std::string reason;     // why: required for kAmend and kVoid, optional for kUpdate
   std::string author;     // username
   UtcSeconds recorded_at = 0;
 };
@@ -119,9 +129,9 @@ struct AttendanceRecord {
 std::vector<AttendanceRecord> FoldEvents(const std::vector<AttendanceEvent>& events);
 
 // Whether `next` may be appended to the stored events: a record needs no live record for the same
-// person (Conflict, field "service_user_id"), an amend or void needs a live record (NotFound on
-// "record_id" if unknown, Conflict if voided), and amend/void need a non-empty reason (Invalid on
-// "reason").
+// person (Conflict, field "service_user_id"), an update, amend or void needs a live record
+// (NotFound on "record_id" if unknown, Conflict if voided), and amend/void need a non-empty reason
+// (Invalid on "reason"). Whether an update is still allowed (register open) is the caller's rule.
 Status CheckEventFits(const std::vector<AttendanceRecord>& records, const AttendanceEvent& next);
 
 }  // namespace upw::domain

@@ -7,6 +7,7 @@
 #include "app/allocations.h"
 #include "app/attendance.h"
 #include "app/audit_query.h"
+#include "app/register_actions.h"
 #include "app/resource.h"
 #include "http/openapi.h"
 #include "store/migrations.h"
@@ -286,6 +287,12 @@ Response Api::Route(const Request& req) {
       }
       if (n == 4) return MethodNotAllowed("DELETE");
     }
+    if (n == 3 && (p[2] == "close" || p[2] == "stand-down")) {
+      if (m != "POST") return MethodNotAllowed("POST");
+      auto r = p[2] == "close" ? app::CloseSession(s_, a, group)
+                               : app::StandDownGroup(s_, a, group, *body);
+      return r.ok() ? Json(200, *r) : Problem(r.status());
+    }
     if (p[2] == "attendance") {
       auto written = [](const Result<app::AttendanceWrite>& w) {
         if (!w.ok()) return Problem(w.status());
@@ -317,6 +324,10 @@ Response Api::Route(const Request& req) {
       if (n == 5 && p[4] == "amendments") {
         if (m != "POST") return MethodNotAllowed("POST");
         return written(app::AmendAttendance(s_, a, group, p[3], *body));
+      }
+      if (n == 5 && p[4] == "updates") {
+        if (m != "POST") return MethodNotAllowed("POST");
+        return written(app::UpdateAttendance(s_, a, group, p[3], *body));
       }
       if (n == 5 && p[4] == "void") {
         if (m != "POST") return MethodNotAllowed("POST");
