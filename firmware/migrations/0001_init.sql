@@ -13,6 +13,7 @@ CREATE TABLE user_account (
   display_name  TEXT NOT NULL,
   role          TEXT NOT NULL CHECK (role IN ('supervisor', 'planner', 'admin', 'device')),
   password_hash TEXT NOT NULL,
+  pin_hash      TEXT,            -- Argon2id of the PIN that unlocks a tablet after idle
   supervisor_id TEXT REFERENCES supervisor(id),
   active        INTEGER NOT NULL DEFAULT 1,
   version       INTEGER NOT NULL DEFAULT 1,

@@ -19,6 +19,7 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "jobs/housekeeping.h"
+#include "ui/pages.h"
 
 namespace {
 
@@ -66,7 +67,7 @@ bool HasDemoAccounts(upw::app::Runtime& rt) {
 }
 
 int Serve(const std::string& db, const std::string& listen, bool demo, int threads,
-          const std::string& port_file) {
+          const std::string& port_file, std::int64_t lock_after) {
   // glibc gives every thread that allocates its own arena, and each keeps what it freed: with one
   // CivetWeb worker per connection that alone would break the 32 MB budget on a Pi. Two suffice.
   mallopt(M_ARENA_MAX, 2);
@@ -80,8 +81,12 @@ int Serve(const std::string& db, const std::string& listen, bool demo, int threa
         "this database was seeded with --demo: accounts planner, supervisor1-6 and admin have the "
         "password 'demo'. Never use it for real people.");
   }
+  rt->auth->set_lock_after(lock_after);
   upw::http::Api api(*rt->services, *rt->auth);
-  auto server = upw::http::Server::Start({listen, threads}, api);
+  upw::ui::Pages pages(*rt->services, *rt->auth, lock_after);
+  auto server = upw::http::Server::Start(
+      {listen, threads}, [&api](const upw::http::Request& r) { return api.Handle(r); },
+      [&pages](const upw::http::Request& r) { return pages.Handle(r); });
   if (!server.ok()) return Fail(server.status());
   boost::asio::io_context io;
   auto jobs = upw::jobs::Housekeeping::Start(io, db, *rt->writer);
@@ -155,6 +160,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(4, 1024))
       ->capture_default_str();
   serve->add_option("--port-file", port_file, "write the bound port to this file once listening");
+  std::int64_t lock_after = 300;
+  serve
+      ->add_option("--lock-after", lock_after,
+                   "seconds of idle before a person's session locks until their PIN (0: never)")
+      ->check(CLI::Range(0, 24 * 3600))
+      ->capture_default_str();
 
   auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
   migrate->add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -177,7 +188,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
 
-  if (serve->parsed()) return Serve(db, listen, demo, threads, port_file);
+  if (serve->parsed()) return Serve(db, listen, demo, threads, port_file, lock_after);
   int rc = 0;
   auto rt = OpenOrDie(db, 2, rc);
   if (!rt) return rc;

@@ -135,7 +135,7 @@ Result<SignedIn> Auth::Login(const std::string& username, const std::string& pas
   });
   if (!st.ok()) return st;
   std::lock_guard<std::mutex> lock(mu_);
-  cache_[token_hash] = {actor, out.expires_at};
+  cache_[token_hash] = {actor, out.expires_at, now};
   return out;
 }
 
@@ -148,23 +148,125 @@ Result<Actor> Auth::Authenticate(const std::string& token) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(h);
     if (it != cache_.end()) {
-      if (it->second.expires_at > now) return it->second.actor;
-      cache_.erase(it);
-      return unauth;
+      Cached& c = it->second;
+      if (c.expires_at <= now) {
+        cache_.erase(it);
+        return unauth;
+      }
+      if (c.actor.role != Role::kDevice && lock_after_ > 0 && now - c.last_seen >= lock_after_) {
+        c.locked = true;
+      }
+      if (c.locked) return Locked();
+      c.last_seen = now;
+      return c.actor;
     }
   }
   auto lease = s_.reads.Acquire();
   store::Stmt& st = lease->Prepare(
-      "SELECT u.id, u.username, u.role, u.supervisor_id, s.expires_at FROM auth_session s JOIN "
-      "user_account u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active = 1");
+      "SELECT u.id, u.username, u.role, u.supervisor_id, s.expires_at, u.pin_hash IS NOT NULL "
+      "FROM auth_session s JOIN user_account u ON u.id = s.user_id WHERE s.token_hash = ? AND "
+      "u.active = 1");
   if (!st.Bind(1, h).Step()) return unauth;
   Actor actor{st.Text(0), st.Text(1), ParseRole(st.Text(2)).value_or(Role::kSupervisor),
               st.OptText(3)};
   const std::int64_t expires = domain::ParseTimestamp(st.Text(4)).value_or(0);
+  // A tablet whose service restarted (a reboot, a crash) may have been left anywhere: a person
+  // with a PIN unlocks it again before seeing anything.
+  const bool locked = st.Int(5) != 0 && actor.role != Role::kDevice && lock_after_ > 0;
   if (expires <= now) return unauth;
   std::lock_guard<std::mutex> lock(mu_);
-  cache_[h] = {actor, expires};
+  cache_[h] = {actor, expires, now, locked};
+  if (locked) return Locked();
   return actor;
+}
+
+Status Auth::Locked() {
+  return Status::Error(Code::kUnauthenticated, "pin", "the screen is locked: enter your PIN");
+}
+
+Result<Actor> Auth::Unlock(const std::string& token, const std::string& pin) {
+  const auto unauth = Status::Error(Code::kUnauthenticated, "", "sign in again");
+  if (token.empty() || token.size() > 128) return unauth;
+  const std::string h = TokenHash(token);
+  Actor actor;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(h);
+    if (it == cache_.end()) {
+      // Not cached since the restart: Authenticate loads it (locked) first.
+    } else {
+      actor = it->second.actor;
+    }
+  }
+  if (actor.user_id.empty()) {
+    auto who = Authenticate(token);
+    if (!who.ok() && who.status().field() != "pin") return who.status();
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(h);
+    if (it == cache_.end()) return unauth;
+    actor = it->second.actor;
+  }
+  std::string pin_hash;
+  {
+    auto lease = s_.reads.Acquire();
+    store::Stmt& st = lease->Prepare("SELECT pin_hash FROM user_account WHERE id = ?");
+    if (st.Bind(1, actor.user_id).Step()) pin_hash = st.Text(0);
+  }
+  if (pin_hash.empty()) return Status::Error(Code::kUnauthenticated, "pin", "sign in again");
+  bool ok = false;
+  {
+    std::lock_guard<std::mutex> lock(hash_mu_);
+    ok = pin.size() <= 8 && VerifyPassword(pin_hash, pin);
+  }
+  int failures = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(h);
+    if (it == cache_.end()) return unauth;
+    if (ok) {
+      it->second.locked = false;
+      it->second.pin_failures = 0;
+      it->second.last_seen = s_.clock.NowSeconds();
+      return it->second.actor;
+    }
+    failures = ++it->second.pin_failures;
+  }
+  if (failures >= kMaxPinFailures) {
+    (void)Logout(actor, token);
+    return Status::Error(Code::kUnauthenticated, "", "too many wrong PINs: sign in again");
+  }
+  const int left = kMaxPinFailures - failures;
+  return Status::Invalid(
+      "pin", "wrong PIN: " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left");
+}
+
+Status Auth::SetPin(const Actor& a, const std::string& pin, const std::string& confirm) {
+  if (pin.size() < 4 || pin.size() > 8 ||
+      pin.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::Invalid("pin", "a PIN is 4 to 8 digits");
+  }
+  if (confirm != pin) return Status::Invalid("pin_confirm", "the two PINs are not the same");
+  Result<std::string> hash = [&] {
+    std::lock_guard<std::mutex> lock(hash_mu_);
+    return HashPassword(pin);
+  }();
+  if (!hash.ok()) return hash.status();
+  return s_.writer.Run([&](store::WriteContext& ctx) -> Status {
+    Status up = ctx.db()
+                    .Prepare("UPDATE user_account SET pin_hash = ?, updated_at = ? WHERE id = ?")
+                    .Bind(1, *hash)
+                    .Bind(2, ctx.now_text())
+                    .Bind(3, a.user_id)
+                    .Run();
+    if (!up.ok()) return up;
+    return AuditOnly(ctx, a, "account.set_pin", "user_account", a.user_id, json::object());
+  });
+}
+
+bool Auth::HasPin(const Actor& a) {
+  auto lease = s_.reads.Acquire();
+  store::Stmt& st = lease->Prepare("SELECT pin_hash IS NOT NULL FROM user_account WHERE id = ?");
+  return st.Bind(1, a.user_id).Step() && st.Int(0) != 0;
 }
 
 Status Auth::Logout(const Actor& a, const std::string& token) {

@@ -16,6 +16,7 @@ namespace upw::app {
 
 inline constexpr std::int64_t kSessionSeconds = 12 * 60 * 60;  // one working day
 inline constexpr std::size_t kMinPasswordLength = 8;
+inline constexpr int kMaxPinFailures = 5;
 
 struct SignedIn {
   std::string token;  // give to the client; never stored
@@ -33,8 +34,18 @@ class Auth {
   Result<SignedIn> Login(const std::string& username, const std::string& password,
                          const std::string& client);
   // The actor for a session token, or Unauthenticated if it is unknown, expired or its account is
-  // no longer active.
+  // no longer active. A person's session left idle for lock_after seconds (and, for an account
+  // with a PIN, any session the service has just restarted with) is locked: Unauthenticated on
+  // field "pin" until Unlock. Device sessions never lock.
   Result<Actor> Authenticate(const std::string& token);
+  // Unlocks a locked session with the account's PIN. Invalid on "pin" for a wrong PIN (the message
+  // says how many tries are left); after kMaxPinFailures the session ends (Unauthenticated).
+  Result<Actor> Unlock(const std::string& token, const std::string& pin);
+  // Sets the signed-in account's PIN (4-8 digits, typed twice). Invalid on "pin"/"pin_confirm".
+  Status SetPin(const Actor& a, const std::string& pin, const std::string& confirm);
+  bool HasPin(const Actor& a);
+  // Seconds of idle before a session locks (0: never). Set before serving.
+  void set_lock_after(std::int64_t seconds) { lock_after_ = seconds; }
   Status Logout(const Actor& a, const std::string& token);
 
   // Admin: accounts. body: username, display_name, role, password, supervisor_id (supervisors).
@@ -53,7 +64,12 @@ class Auth {
   struct Cached {
     Actor actor;
     std::int64_t expires_at;
+    std::int64_t last_seen = 0;
+    bool locked = false;
+    int pin_failures = 0;
   };
+  std::int64_t lock_after_ = 300;
+  static Status Locked();
   void ForgetSessionsOf(const std::string& user_id);
   const Services& s_;
   LoginThrottle throttle_;

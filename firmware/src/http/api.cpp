@@ -103,21 +103,6 @@ Result<std::int64_t> IfMatch(const Request& req) {
   return std::stoll(digits);
 }
 
-std::string CookieToken(const Request& req) {
-  const std::string cookies = req.header("cookie");
-  const std::string key = std::string(kSessionCookie) + "=";
-  std::size_t pos = 0;
-  while ((pos = cookies.find(key, pos)) != std::string::npos) {
-    if (pos == 0 || cookies[pos - 1] == ' ' || cookies[pos - 1] == ';') {
-      const std::size_t start = pos + key.size();
-      const std::size_t end = cookies.find(';', start);
-      return cookies.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    }
-    pos += key.size();
-  }
-  return "";
-}
-
 Response MethodNotAllowed(const std::string& allow) {
   Response r = Problem(405, "", "this address accepts " + allow);
   r.headers.emplace_back("Allow", allow);
@@ -138,6 +123,21 @@ Response ListResponse(const Result<std::vector<T>>& r) {
 }
 
 }  // namespace
+
+std::string SessionToken(const Request& req) {
+  const std::string cookies = req.header("cookie");
+  const std::string key = std::string(kSessionCookie) + "=";
+  std::size_t pos = 0;
+  while ((pos = cookies.find(key, pos)) != std::string::npos) {
+    if (pos == 0 || cookies[pos - 1] == ' ' || cookies[pos - 1] == ';') {
+      const std::size_t start = pos + key.size();
+      const std::size_t end = cookies.find(';', start);
+      return cookies.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    }
+    pos += key.size();
+  }
+  return "";
+}
 
 Api::Api(const app::Services& s, app::Auth& auth)
     : s_(s), auth_(auth), openapi_(OpenApiDocument().dump()) {}
@@ -205,7 +205,7 @@ Response Api::Route(const Request& req) {
   }
 
   // Everything below needs a signed-in account.
-  std::string token = CookieToken(req);
+  std::string token = SessionToken(req);
   const std::string authz = req.header("authorization");
   if (token.empty() && authz.rfind("Bearer ", 0) == 0) token = authz.substr(7);
   auto who = auth_.Authenticate(token);

@@ -13,6 +13,9 @@ namespace upw::http {
 
 inline constexpr const char* kSessionCookie = "upw_session";
 
+// The session token from the request's cookie, or "".
+std::string SessionToken(const Request& req);
+
 class Api {
  public:
   Api(const app::Services& s, app::Auth& auth);

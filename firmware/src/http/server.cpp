@@ -22,8 +22,8 @@ void Send(mg_connection* conn, const Response& r) {
   if (r.status != 204 && !r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
 }
 
-int HandleApi(mg_connection* conn, void* cbdata) {
-  Api& api = *static_cast<Api*>(cbdata);
+int Handle(mg_connection* conn, void* cbdata) {
+  const Server::Handler& handler = *static_cast<const Server::Handler*>(cbdata);
   const mg_request_info* ri = mg_get_request_info(conn);
   Request req;
   req.method = ri->request_method ? ri->request_method : "";
@@ -57,12 +57,7 @@ int HandleApi(mg_connection* conn, void* cbdata) {
       return 1;
     }
   }
-  Send(conn, api.Handle(req));
-  return 1;
-}
-
-int NotFound(mg_connection* conn, void*) {
-  Send(conn, Problem(404, "", "no such address"));
+  Send(conn, handler(req));
   return 1;
 }
 
@@ -73,7 +68,8 @@ int LogMessage(const mg_connection*, const char* message) {
 
 }  // namespace
 
-Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Api& api) {
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Handler api,
+                                              Handler pages) {
   mg_init_library(0);
   const std::string threads = std::to_string(options.threads);
   std::string ports = options.listen;
@@ -99,12 +95,14 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Api&
   mg_callbacks callbacks{};
   callbacks.log_message = LogMessage;
   std::unique_ptr<Server> server(new Server());
+  server->api_ = std::move(api);
+  server->pages_ = std::move(pages);
   server->ctx_ = mg_start(&callbacks, nullptr, cfg);
   if (server->ctx_ == nullptr) {
     return Status::Error(Code::kUnavailable, "listen", "cannot listen on " + options.listen);
   }
-  mg_set_request_handler(server->ctx_, "/api/", HandleApi, &api);
-  mg_set_request_handler(server->ctx_, "/", NotFound, nullptr);
+  mg_set_request_handler(server->ctx_, "/api/", Handle, &server->api_);
+  mg_set_request_handler(server->ctx_, "/", Handle, &server->pages_);
   mg_server_port bound[4];
   const int n = mg_get_server_ports(server->ctx_, 4, bound);
   if (n > 0) server->port_ = bound[0].port;

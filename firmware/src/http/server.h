@@ -2,11 +2,12 @@
 // we expect at once (extra connections would wait silently); keep-alive on (3x fewer round trips).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "common/status.h"
-#include "http/api.h"
+#include "http/message.h"
 
 struct mg_context;
 
@@ -19,8 +20,12 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Starts listening. kUnavailable with CivetWeb's message if the address cannot be bound.
-  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Api& api);
+  using Handler = std::function<Response(const Request&)>;
+  // Starts listening: /api/ goes to `api`, everything else to `pages` (the tablet UI). Both must
+  // outlive the server and be safe to call from many threads. kUnavailable with CivetWeb's message
+  // if the address cannot be bound.
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler api,
+                                               Handler pages);
   ~Server();
   int port() const { return port_; }
   // Stops accepting and waits for in-flight requests (CivetWeb may take up to ~2 s).
@@ -28,6 +33,8 @@ class Server {
 
  private:
   Server() = default;
+  Handler api_;
+  Handler pages_;
   mg_context* ctx_ = nullptr;
   int port_ = 0;
 };

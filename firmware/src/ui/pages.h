@@ -1,0 +1,33 @@
+// The tablet UI: server-rendered pages over the same use cases as the JSON API (web/UI.md).
+// Handle() never throws: an escaping exception becomes a plain error page and is logged.
+#pragma once
+
+#include <cstdint>
+
+#include "app/auth.h"
+#include "app/services.h"
+#include "http/message.h"
+
+namespace upw::ui {
+
+class Pages {
+ public:
+  // `lock_after`: idle seconds before the screen locks (the same figure Auth enforces).
+  Pages(const app::Services& s, app::Auth& auth, std::int64_t lock_after)
+      : s_(s), auth_(auth), lock_after_(lock_after) {}
+  http::Response Handle(const http::Request& req);
+
+ private:
+  http::Response Route(const http::Request& req);
+  http::Response Login(const http::Request& req);
+  http::Response Pin(const http::Request& req, const app::Actor& a);
+  http::Response Unlock(const http::Request& req);
+  http::Response Logout(const http::Request& req);
+  http::Response Today(const http::Request& req, const app::Actor& a);
+
+  const app::Services& s_;
+  app::Auth& auth_;
+  const std::int64_t lock_after_;
+};
+
+}  // namespace upw::ui
