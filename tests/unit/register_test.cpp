@@ -55,6 +55,15 @@ TEST(OpenRecord, SignInMayNotBeInTheFutureAndBreaksFitTheTimeSoFar) {
   EXPECT_EQ(ValidateFacts(f, kDay, kMidday, true).field(), "break_minutes");
 }
 
+TEST(OpenRecord, ArrivalMayComeBeforeTheStartButNotWithoutASignIn) {
+  const UtcSeconds early = kDay.start - 10 * 60;
+  EXPECT_TRUE(ValidateFacts(OnSite(early), kDay, early, true).ok());
+  AttendanceFacts finished = OnSite(early);
+  finished.sign_out = early + 60;  // a finished record still waits for the session to start
+  EXPECT_EQ(ValidateFacts(finished, kDay, early + 60, true).field(), "outcome");
+  EXPECT_EQ(ValidateFacts(AttendanceFacts{}, kDay, kMidday, true).field(), "sign_in");
+}
+
 TEST(OpenRecord, EarnsNothingUntilSignedOut) {
   EXPECT_EQ(TimeWorkedMinutes(OnSite(kDay.start)), 0);
 }

@@ -147,13 +147,9 @@ Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSecond
   if (f.reason != Reason::kNone) {
     return Invalid("absence_reason", "absence_reason is only for absences and reschedules");
   }
-  if (now < w.start) {
-    return Invalid("outcome",
-                   "before the session starts only absences and reschedules can be recorded");
-  }
-  if (!f.sign_in) return Invalid("sign_in", "sign_in is required when the person attended");
-  if (!f.sign_out && register_open && f.outcome == Outcome::kAttendedComplied) {
-    // On site: signed in, not yet out. Breaks and penalty so far fit the time since sign-in.
+  if (f.sign_in && !f.sign_out && register_open && f.outcome == Outcome::kAttendedComplied) {
+    // On site: signed in, not yet out (from arrival, which may be a little before the start).
+    // Breaks and penalty so far fit the time since sign-in.
     if (*f.sign_in < w.start - kEarliestSignInBeforeStart) {
       return Invalid("sign_in", "sign_in is long before the session starts");
     }
@@ -166,6 +162,11 @@ Status ValidateFacts(const AttendanceFacts& f, const SessionWindow& w, UtcSecond
     }
     return Status::Ok();
   }
+  if (now < w.start) {
+    return Invalid("outcome",
+                   "before the session starts only absences and reschedules can be recorded");
+  }
+  if (!f.sign_in) return Invalid("sign_in", "sign_in is required when the person attended");
   if (!f.sign_out) {
     return Invalid("sign_out", register_open && f.outcome != Outcome::kAttendedComplied
                                    ? "sign_out is required for this outcome"

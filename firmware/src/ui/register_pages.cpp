@@ -161,22 +161,59 @@ const json* FindPerson(const json& reg, const std::string& person_id) {
   return nullptr;
 }
 
-std::string FlashText(const std::string& done, const std::string& name) {
-  if (done == "arrived") return "Saved: " + name + " arrived.";
-  if (done == "signed_out") return "Saved: " + name + " signed out.";
-  if (done == "saved") return "Saved: " + name + "'s record.";
-  if (done == "voided") return "Saved: " + name + "'s record was voided.";
-  if (done == "stood_down") return "Saved: the group was stood down.";
-  if (done == "closed") return "Saved: the session is closed.";
+// The "Saved" banner names an event that the page has just read back from the database, so a
+// crafted or stale address can never show something as saved that is not.
+std::string FlashFor(const json& reg, const http::Request& req) {
+  auto event = req.query.find("event");
+  if (event != req.query.end()) {
+    for (const json& p : reg["people"]) {
+      std::vector<const json*> records;
+      if (!p["record"].is_null()) records.push_back(&p["record"]);
+      for (const json& v : p["voided_records"]) records.push_back(&v);
+      for (const json* r : records) {
+        for (const json& e : (*r)["history"]) {
+          if (e["id"] != event->second) continue;
+          const std::string kind = e["kind"];
+          const json f = e.contains("facts") ? e["facts"] : json();
+          std::string what = "record saved";
+          if (kind == "void") {
+            what = "record voided";
+          } else if (kind == "record" && f.is_object() && f["sign_out"].is_null() &&
+                     f["sign_in"].is_string()) {
+            what = "arrived at " + TimeOf(f, "sign_in");
+          } else if (kind == "update" && f.is_object() && f["sign_out"].is_string()) {
+            what = "signed out at " + TimeOf(f, "sign_out");
+          }
+          return "Saved: " + Name(p) + ", " + what + ".";
+        }
+      }
+    }
+  }
+  auto done = req.query.find("done");
+  if (done != req.query.end() && done->second == "closed" &&
+      reg["work_group"]["status"] == "closed") {
+    return "Saved: the session is closed.";
+  }
+  if (done != req.query.end() && done->second == "stood_down" &&
+      reg["summary"]["stood_down"].get<int>() > 0) {
+    return "Saved: the group was stood down.";
+  }
   return "";
+}
+
+// The address to land on after a write: the register at the person, naming the event written.
+std::string AfterWrite(const std::string& group_id, const std::string& person_id,
+                       const json& record) {
+  std::string url = "/groups/" + group_id;
+  if (record.is_object() && record["history"].is_array() && !record["history"].empty()) {
+    url += "?event=" + record["history"].back()["id"].get<std::string>();
+  }
+  return url + "#person-" + person_id;
 }
 
 http::Response RegisterPage(const PageContext& c, const json& reg, json extra, int status) {
   json people = json::array();
   const bool open = reg["register_open"].get<bool>();
-  std::string flash;
-  const auto done = c.req.query.find("done");
-  const auto who = c.req.query.find("person");
   for (const json& p : reg["people"]) {
     const Standing st = StandingOf(p["record"]);
     people.push_back({{"service_user_id", p["service_user_id"]},
@@ -189,12 +226,8 @@ http::Response RegisterPage(const PageContext& c, const json& reg, json extra, i
                       {"warning", WarningOf(p)},
                       {"can_arrive", open && st.state == "none"},
                       {"can_sign_out", open && st.state == "on_site"}});
-    if (who != c.req.query.end() && p["service_user_id"] == who->second &&
-        done != c.req.query.end()) {
-      flash = FlashText(done->second, Name(p));
-    }
   }
-  if (flash.empty() && done != c.req.query.end()) flash = FlashText(done->second, "");
+  const std::string flash = FlashFor(reg, c.req);
   const json& s = reg["summary"];
   json data = GroupHeader(reg);
   data["people"] = people;
@@ -344,6 +377,7 @@ http::Response SaveRecord(const PageContext& c, const json& reg, const json& per
   const json& record = person["record"];
   auto body = BodyFromForm(reg["work_group"], record.is_null() ? person_id : "", *form);
   Status st = body.status();
+  json saved;
   if (st.ok()) {
     const std::string reason = Value(*form, "reason");
     Result<app::AttendanceWrite> w = Status::Ok();
@@ -360,10 +394,9 @@ http::Response SaveRecord(const PageContext& c, const json& reg, const json& per
                 : app::UpdateAttendance(c.s, c.actor, group_id, record_id, b);
     }
     st = w.status();
+    if (w.ok()) saved = w->record;
   }
-  if (st.ok())
-    return SeeOther("/groups/" + group_id + "?done=saved&person=" + person_id + "#person-" +
-                    person_id);
+  if (st.ok()) return SeeOther(AfterWrite(group_id, person_id, saved));
   if (st.code() == Code::kUnavailable || st.code() == Code::kInternal) {
     json errors;
     AddError(errors, Status::Invalid("form", "not saved: " + st.message() + ". Try again."));
@@ -397,10 +430,7 @@ http::Response Tap(const PageContext& c, const json& reg, const json& person, bo
   } else {
     w = Status::Invalid("sign_out", "this person has not arrived");
   }
-  if (w.ok()) {
-    return SeeOther("/groups/" + group_id + "?done=" + (arrive ? "arrived" : "signed_out") +
-                    "&person=" + person_id + "#person-" + person_id);
-  }
+  if (w.ok()) return SeeOther(AfterWrite(group_id, person_id, w->record));
   json errors;
   AddError(errors, Status::Invalid(w.status().field(), Name(person) + ": " + w.status().message()),
            "person-" + person_id);
@@ -415,7 +445,7 @@ http::Response Void(const PageContext& c, const json& reg, const json& person) {
   if (person["record"].is_null()) return NotFound(c, "There is no record to void.");
   auto w = app::VoidAttendance(c.s, c.actor, group_id, person["record"]["record_id"],
                                {{"reason", Value(*form, "reason")}});
-  if (w.ok()) return SeeOther("/groups/" + group_id + "?done=voided&person=" + person_id);
+  if (w.ok()) return SeeOther(AfterWrite(group_id, person_id, w->record));
   json errors;
   AddError(errors, w.status(), "void_reason");
   return PersonPage(c, reg, person, nullptr, errors, 422);

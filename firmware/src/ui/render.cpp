@@ -25,6 +25,8 @@ mstch::data ToData(const nlohmann::json& j) {
       return d;
     }
     case nlohmann::json::value_t::string:
+      // An empty string is "nothing to show": falsy in {{#x}} sections, and still "" in {{x}}.
+      if (j.get_ref<const std::string&>().empty()) return mstch::data{false};
       return mstch::data{j.get<std::string>()};
     case nlohmann::json::value_t::boolean:
       return mstch::data{j.get<bool>()};
