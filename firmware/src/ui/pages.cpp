@@ -219,6 +219,13 @@ http::Response Pages::Today(const http::Request& req, const app::Actor& a) {
       const std::string name =
           p["first_name"].get<std::string>() + " " + p["last_name"].get<std::string>();
       json person = {{"name", name}, {"flags", RiskFlagLabels(p["risk_flags"])}};
+      // Welfare notes are sensitive: the resource layer shows them to planners and admins only.
+      if (a.role == app::Role::kPlanner || a.role == app::Role::kAdmin) {
+        auto su = app::GetEntity(s_, a, app::Spec("service-users"), p["service_user_id"]);
+        if (su.ok() && su->body.value("welfare_notes", json()).is_string()) {
+          person["welfare"] = su->body["welfare_notes"];
+        }
+      }
       people.push_back(person);
       if (p["pickup_time"].is_string() || p["pickup_point"].is_string()) {
         pickups.push_back({{"time", p["pickup_time"].is_string() ? p["pickup_time"] : json("")},

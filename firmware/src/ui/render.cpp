@@ -16,7 +16,12 @@ mstch::data ToData(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       mstch::data d{mstch::data::type::object};
-      for (const auto& [k, v] : j.items()) d.set(k, ToData(v));
+      for (const auto& [k, v] : j.items()) {
+        d.set(k, ToData(v));
+        // Mustache cannot ask "is this list empty?": any_<list> answers it, for wrappers such
+        // as <ul> around a list's items.
+        if (v.is_array()) d.set("any_" + k, mstch::data{!v.empty()});
+      }
       return d;
     }
     case nlohmann::json::value_t::array: {
