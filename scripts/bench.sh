@@ -6,3 +6,4 @@ scripts/install-deps.sh
 command -v wrk >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get install -y -qq wrk; }
 scripts/build.sh build
 build/tests/bench/upw_service_bench "$@"
+(cd web && UPW_BINARY="$PWD/../build/firmware/upw" node bench/register.mjs)

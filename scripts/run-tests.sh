@@ -14,6 +14,8 @@ echo "== build (warnings are errors)"
 scripts/build.sh build
 echo "== tests"
 (cd build && ctest --output-on-failure -j 2 -L 'unit|integration')
+echo "== browser tests"
+(cd web && UPW_BINARY="$PWD/../build/firmware/upw" node --test tests/)
 
 echo "== build with AddressSanitizer + UBSan"
 scripts/build.sh build-asan -DUPW_SANITIZE=ON -DUPW_BUILD_BENCH=OFF
