@@ -22,3 +22,6 @@ scripts/build.sh build-asan -DUPW_SANITIZE=ON -DUPW_BUILD_BENCH=OFF
 echo "== tests under sanitizers"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j 2 -L 'unit|integration')
+echo "== browser tests against the sanitized server"
+(cd web && UPW_BINARY="$PWD/../build-asan/firmware/upw" \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 node --test tests/)

@@ -43,7 +43,9 @@ async function setUp(t, serverArgs = []) {
     }
     await phone.close();
     await tablet.close();
-    await server.stop();
+    const end = await server.stop();
+    // A server that crashed, hung on SIGTERM or ended with a sanitizer's report fails the test.
+    assert.equal(end.code, 0, `upw serve ended with ${JSON.stringify(end)}:\n${server.log().slice(-4000)}`);
   });
   ctx.world = await buildWorld(server);
   return ctx;
@@ -428,5 +430,56 @@ test('an idle session locks and the PIN unlocks it', async (t) => {
     await submit(page, button(page, 'Unlock'));
     assert.equal(new URL(page.url()).pathname, register);
     await assertH1(page, 'Register');
+  });
+});
+
+test('the group is stood down, and a save the device never answered keeps its input', async (t) => {
+  const ctx = await setUp(t);
+  const { page, world } = ctx;
+  const step = stepper(t, ctx);
+  const [p1, p2] = world.people;
+  const register = `/groups/${world.group.id}`;
+
+  await step('sign in, and one person arrives', async () => {
+    await signIn(ctx, { shots: false });
+    await choosePin(ctx, { shots: false });
+    await open(page, register);
+    await submit(page, personButton(page, p1, 'Arrived'));
+    await assertState(page, p1, 'on_site');
+  });
+
+  await step('standing down without a reason is refused and names the field', async () => {
+    await open(page, `${register}/stand-down`);
+    await assertH1(page, 'Stand down the group');
+    await look(ctx, 'stand-down');
+    await submit(page, button(page, 'Stand down the group'), 422);
+    const summary = page.locator('div.ds_error-summary[role="alert"]');
+    await summary.waitFor({ timeout: 5000 });
+    assert.equal(await summary.locator('a[href="#reason"]').count(), 1, 'the summary links #reason');
+    await look(ctx, 'stand-down-refused');
+  });
+
+  await step('stood down for the weather: everyone is stood down, the arrival signed out', async () => {
+    await choose(page, 'Weather');
+    await field(page, 'Details').fill('Storm warning from the Met Office');
+    await submit(page, button(page, 'Stand down the group'));
+    assert.equal(new URL(page.url()).pathname, register);
+    for (const p of world.people) await assertState(page, p, 'stood_down');
+    const note = await page.locator('div.ds_notification[role="status"]').first().innerText();
+    assert.match(note, /stood down/i, `the notification says so: "${note}"`);
+    await look(ctx, 'register-stood-down');
+  });
+
+  await step('the device stops answering: "Not saved", and the typed note is still there', async () => {
+    await open(page, `${register}/people/${p2.id}`);
+    await field(page, 'Note').fill('Phoned to say the bus was late');
+    await ctx.server.stop();
+    await button(page, 'Save').click();
+    const banner = page.locator('.upw-offline');
+    await banner.waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await banner.innerText(), /Not saved/);
+    assert.equal(await field(page, 'Note').inputValue(), 'Phoned to say the bus was late');
+    assert.equal(new URL(page.url()).pathname, `${register}/people/${p2.id}`, 'still on the form');
+    await shoot(page, 'not-saved');
   });
 });

@@ -87,6 +87,8 @@ export async function startServer({ args = [] } = {}) {
         clearTimeout(t);
       }
       if (!process.env.UPW_KEEP_TMP) await rm(dir, { recursive: true, force: true });
+      // How it ended: a clean stop is exit code 0; a sanitizer's report or a crash is not.
+      return exited;
     },
   };
 }
