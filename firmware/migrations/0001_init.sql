@@ -136,7 +136,7 @@ CREATE INDEX allocation_by_person ON allocation(service_user_id);
 
 -- Legal records of hours served: append-only. Credited hours are a fold of these events.
 CREATE TABLE attendance_event (
-  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq             INTEGER PRIMARY KEY,  -- rows are never deleted (triggers), so rowids only grow
   id              TEXT NOT NULL UNIQUE,
   record_id       TEXT NOT NULL,
   kind            TEXT NOT NULL CHECK (kind IN ('record', 'update', 'amend', 'void')),
@@ -153,14 +153,13 @@ CREATE TABLE attendance_event (
 ) STRICT;
 CREATE INDEX attendance_by_group ON attendance_event(work_group_id, seq);
 CREATE INDEX attendance_by_order ON attendance_event(order_id, seq);
-CREATE INDEX attendance_by_record ON attendance_event(record_id, seq);
 CREATE TRIGGER attendance_event_no_update BEFORE UPDATE ON attendance_event
 BEGIN SELECT RAISE(ABORT, 'attendance events are append-only'); END;
 CREATE TRIGGER attendance_event_no_delete BEFORE DELETE ON attendance_event
 BEGIN SELECT RAISE(ABORT, 'attendance events are append-only'); END;
 
 CREATE TABLE audit (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        INTEGER PRIMARY KEY,  -- never deleted: rowids only grow, no sqlite_sequence write
   at         TEXT NOT NULL,
   user_id    TEXT,
   username   TEXT NOT NULL,
@@ -180,7 +179,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 -- Changes waiting for head office; read and marked sent by sync/. Never deleted before the hub
 -- acknowledges them.
 CREATE TABLE outbox (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        INTEGER PRIMARY KEY,  -- never deleted: rowids only grow, no sqlite_sequence write
   op_id      TEXT NOT NULL UNIQUE,
   entity     TEXT NOT NULL,
   entity_id  TEXT NOT NULL,
@@ -191,4 +190,7 @@ CREATE TABLE outbox (
   sent_batch TEXT,
   acked_at   TEXT
 ) STRICT;
-CREATE INDEX outbox_unsent ON outbox(acked_at, seq);
+-- Sync reads the outbox by seq from its cursor; no index beyond the rowid is needed on the write
+-- path. Rows are never deleted (a seq must never be reused under a cursor), only marked sent.
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'the outbox keeps every op'); END;

@@ -107,7 +107,7 @@ TEST(Schema, RefusesADatabaseNewerThanTheBinaryAndChangesNothing) {
   EXPECT_EQ(v.Int(0), 999);
 }
 
-TEST(Schema, AttendanceEventsAndAuditRefuseUpdateAndDelete) {
+TEST(Schema, AttendanceEventsAndAuditRefuseUpdateAndDeleteAndTheOutboxKeepsEveryOp) {
   TempDir dir;
   const std::string db = dir.file("upw.db");
   ASSERT_EQ(RunUpw({"migrate", "--db", db}), 0);
@@ -125,6 +125,11 @@ TEST(Schema, AttendanceEventsAndAuditRefuseUpdateAndDelete) {
   EXPECT_FALSE(raw->Exec("DELETE FROM attendance_event").ok());
   EXPECT_FALSE(raw->Exec("UPDATE audit SET action = 'x'").ok());
   EXPECT_FALSE(raw->Exec("DELETE FROM audit").ok());
+  // The outbox is read by a seq cursor: a deleted last row would let its seq be reused.
+  ASSERT_TRUE(raw->Exec("INSERT INTO outbox(op_id, entity, entity_id, op, payload, hlc, "
+                        "created_at) VALUES ('o','e','i','append','{}','h','t')")
+                  .ok());
+  EXPECT_FALSE(raw->Exec("DELETE FROM outbox").ok());
 }
 
 }  // namespace
