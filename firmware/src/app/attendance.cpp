@@ -151,6 +151,31 @@ Result<std::string> RequiredReason(const json& body) {
   return body["reason"].get<std::string>();
 }
 
+// An amendment (reason required) or an update (reason optional) of a record's facts.
+Result<AttendanceWrite> ChangeRecord(const Services& s, const Actor& a, const std::string& group_id,
+                                     const std::string& record_id, const json& body,
+                                     domain::EventKind kind) {
+  if (!body.is_object())
+    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
+  EventRequest req;
+  req.kind = kind;
+  req.record_id = record_id;
+  auto id = OptionalId(body);
+  if (!id.ok()) return id.status();
+  req.event_id = *id;
+  if (kind == domain::EventKind::kAmend || body.contains("reason")) {
+    auto reason = RequiredReason(body);
+    if (!reason.ok()) return reason.status();
+    req.reason = *reason;
+  }
+  auto facts = FactsFromJson(body, {"id", "reason"});
+  if (!facts.ok()) return facts.status();
+  req.facts = *facts;
+  // The kind is part of what was asked: an update and an amendment with one id are not a retry.
+  req.hash = RequestHash(group_id, record_id + "/" + std::string(domain::ToString(kind)), body);
+  return Append(s, a, group_id, req);
+}
+
 }  // namespace
 
 Result<AttendanceWrite> RecordAttendance(const Services& s, const Actor& a,
@@ -176,45 +201,13 @@ Result<AttendanceWrite> RecordAttendance(const Services& s, const Actor& a,
 Result<AttendanceWrite> AmendAttendance(const Services& s, const Actor& a,
                                         const std::string& group_id, const std::string& record_id,
                                         const json& body) {
-  if (!body.is_object())
-    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
-  EventRequest req;
-  req.kind = domain::EventKind::kAmend;
-  req.record_id = record_id;
-  auto id = OptionalId(body);
-  if (!id.ok()) return id.status();
-  req.event_id = *id;
-  auto reason = RequiredReason(body);
-  if (!reason.ok()) return reason.status();
-  req.reason = *reason;
-  auto facts = FactsFromJson(body, {"id", "reason"});
-  if (!facts.ok()) return facts.status();
-  req.facts = *facts;
-  req.hash = RequestHash(group_id, record_id, body);
-  return Append(s, a, group_id, req);
+  return ChangeRecord(s, a, group_id, record_id, body, domain::EventKind::kAmend);
 }
 
 Result<AttendanceWrite> UpdateAttendance(const Services& s, const Actor& a,
                                          const std::string& group_id, const std::string& record_id,
                                          const json& body) {
-  if (!body.is_object())
-    return Status::Error(Code::kMalformed, "", "the body must be a JSON object");
-  EventRequest req;
-  req.kind = domain::EventKind::kUpdate;
-  req.record_id = record_id;
-  auto id = OptionalId(body);
-  if (!id.ok()) return id.status();
-  req.event_id = *id;
-  if (body.contains("reason")) {
-    auto reason = RequiredReason(body);
-    if (!reason.ok()) return reason.status();
-    req.reason = *reason;
-  }
-  auto facts = FactsFromJson(body, {"id", "reason"});
-  if (!facts.ok()) return facts.status();
-  req.facts = *facts;
-  req.hash = RequestHash(group_id, record_id + "/update", body);
-  return Append(s, a, group_id, req);
+  return ChangeRecord(s, a, group_id, record_id, body, domain::EventKind::kUpdate);
 }
 
 Result<AttendanceWrite> VoidAttendance(const Services& s, const Actor& a,

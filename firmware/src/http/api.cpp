@@ -20,18 +20,6 @@ namespace {
 
 constexpr int kMaxJsonDepth = 32;
 
-std::vector<std::string> Segments(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (end > start) out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 Response Json(int status, const json& body) {
   Response r;
   r.status = status;
@@ -157,7 +145,7 @@ Response Api::Handle(const Request& req) {
 }
 
 Response Api::Route(const Request& req) {
-  const std::vector<std::string> seg = Segments(req.path);
+  const std::vector<std::string> seg = SplitPath(req.path);
   if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1")
     return Problem(404, "", "no such address");
   const std::vector<std::string> p(seg.begin() + 2, seg.end());

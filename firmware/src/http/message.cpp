@@ -121,6 +121,18 @@ static std::string Decode(const std::string& s) {
   return out;
 }
 
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 Result<app::Query> ParseQuery(const std::string& raw) {
   app::Query q;
   std::size_t start = 0;

@@ -38,6 +38,9 @@ Response Problem(const Status& s);
 Response Problem(int http_status, const std::string& field, const std::string& detail);
 int HttpStatusOf(Code c);
 
+// "/api/v1/work-groups/7" -> {"api", "v1", "work-groups", "7"}; empty segments are dropped.
+std::vector<std::string> SplitPath(const std::string& path);
+
 // Splits "a=1&b=x%20y" into decoded pairs. Invalid (field "query") on a repeated or empty name.
 Result<app::Query> ParseQuery(const std::string& raw);
 

@@ -16,18 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> Split(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (end > start) out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string Cookie(const std::string& token, std::int64_t max_age) {
   return std::string(http::kSessionCookie) + "=" + token +
          "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -75,7 +63,7 @@ http::Response Pages::Route(const http::Request& req) {
     r.headers.emplace_back("Allow", "GET, POST");
     return r;
   }
-  const std::vector<std::string> seg = Split(req.path);
+  const std::vector<std::string> seg = http::SplitPath(req.path);
   if (seg.size() == 1 && seg[0] == "login") return Login(req);
   if (seg.size() == 1 && seg[0] == "unlock") return Unlock(req);
   if (seg.size() == 1 && seg[0] == "logout" && req.method == "POST") return Logout(req);
