@@ -135,7 +135,7 @@ Result<SignedIn> Auth::Login(const std::string& username, const std::string& pas
   });
   if (!st.ok()) return st;
   std::lock_guard<std::mutex> lock(mu_);
-  cache_[token_hash] = {actor, out.expires_at, now};
+  cache_[token_hash] = {actor, out.expires_at, now, false, 0, now};
   return out;
 }
 
@@ -144,6 +144,7 @@ Result<Actor> Auth::Authenticate(const std::string& token) {
   if (token.empty() || token.size() > 128) return unauth;
   const std::string h = TokenHash(token);
   const std::int64_t now = s_.clock.NowSeconds();
+  std::optional<Cached> known;  // the cached state, when it is due to be checked again
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(h);
@@ -157,25 +158,43 @@ Result<Actor> Auth::Authenticate(const std::string& token) {
         c.locked = true;
       }
       if (c.locked) return Locked();
-      c.last_seen = now;
-      return c.actor;
+      if (now - c.checked_at < kRecheckSeconds) {
+        c.last_seen = now;
+        return c.actor;
+      }
+      known = c;
     }
   }
+  // Unknown here, or due a check: another process (`upw user reset-password`, or a deactivation)
+  // may have ended the session in the database, and that must take effect within seconds.
   auto lease = s_.reads.Acquire();
   store::Stmt& st = lease->Prepare(
       "SELECT u.id, u.username, u.role, u.supervisor_id, s.expires_at, u.pin_hash IS NOT NULL "
       "FROM auth_session s JOIN user_account u ON u.id = s.user_id WHERE s.token_hash = ? AND "
       "u.active = 1");
-  if (!st.Bind(1, h).Step()) return unauth;
+  if (!st.Bind(1, h).Step()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.erase(h);
+    return unauth;
+  }
   Actor actor{st.Text(0), st.Text(1), ParseRole(st.Text(2)).value_or(Role::kSupervisor),
               st.OptText(3)};
   const std::int64_t expires = domain::ParseTimestamp(st.Text(4)).value_or(0);
+  if (expires <= now) return unauth;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (known) {
+    Cached c = *known;
+    c.actor = actor;
+    c.expires_at = expires;
+    c.checked_at = now;
+    c.last_seen = now;
+    cache_[h] = c;
+    return actor;
+  }
   // A tablet whose service restarted (a reboot, a crash) may have been left anywhere: a person
   // with a PIN unlocks it again before seeing anything.
   const bool locked = st.Int(5) != 0 && actor.role != Role::kDevice && lock_after_ > 0;
-  if (expires <= now) return unauth;
-  std::lock_guard<std::mutex> lock(mu_);
-  cache_[h] = {actor, expires, now, locked};
+  cache_[h] = {actor, expires, now, locked, 0, now};
   if (locked) return Locked();
   return actor;
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,10 @@ class Auth {
     std::int64_t last_seen = 0;
     bool locked = false;
     int pin_failures = 0;
+    std::int64_t checked_at = 0;  // when the database last confirmed the session
   };
+  // Sessions ended by another process (the `upw user` commands) stop working within this time.
+  static constexpr std::int64_t kRecheckSeconds = 10;
   std::int64_t lock_after_ = 300;
   static Status Locked();
   void ForgetSessionsOf(const std::string& user_id);
