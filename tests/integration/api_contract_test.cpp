@@ -21,7 +21,7 @@ struct Case {
   std::string method;
   std::string route;  // OpenAPI path template, e.g. /work-groups/{id}/attendance
   std::string
-      path;  // with placeholders: {group} {person} {order} {placement} {record} {unknown} ...
+      path;  // with {group} {person} {order} {placement} {record} {unknown}... filled in by Fill()
   std::string body;  // raw request body
   int status;
   std::string field;  // the field the problem must name ("" = not checked)

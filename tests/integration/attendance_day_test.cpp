@@ -142,6 +142,27 @@ TEST_F(AttendanceDay, SensitiveNoteStaysWithheldThroughAmendments) {
   EXPECT_NE(seen.find("note_withheld"), std::string::npos) << seen;
 }
 
+// Guards: a supervisor's sign-out (an update without the note they were never shown) used to
+// erase a planner's sensitive note from the record as it stands.
+TEST_F(AttendanceDay, AChangeBySomeoneNotShownTheSensitiveNoteKeepsIt) {
+  auto r = w->planner->Post(Register(), {{"service_user_id", w->people[1]},
+                                         {"outcome", "attended_complied"},
+                                         {"sign_in", w->At(9, 0)},
+                                         {"note", "bail conditions: no contact with X"},
+                                         {"note_sensitive", true}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string record = r.json()["record_id"];
+  r = w->supervisor->Post(
+      Register() + "/" + record + "/updates",
+      {{"outcome", "attended_complied"}, {"sign_in", w->At(9, 0)}, {"sign_out", w->At(15, 0)}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_TRUE(r.json()["note"].is_null()) << "still withheld from the supervisor";
+  auto seen = w->planner->Get(Register() + "/" + record).json();
+  EXPECT_EQ(seen["note"], "bail conditions: no contact with X");
+  EXPECT_TRUE(seen["note_sensitive"]);
+  EXPECT_EQ(seen["credited_minutes"], 360);
+}
+
 TEST_F(AttendanceDay, SupervisorSeesAndRecordsOnlyTheirOwnGroups) {
   auto& sup = *w->supervisor;
   EXPECT_EQ(sup.Get("/api/v1/work-groups/" + w->other_group).status, 404);

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <map>
 #include <set>
 
 #include "app/attendance_codec.h"
@@ -29,11 +30,6 @@ std::string RequestHash(const std::string& group_id, const std::string& record_i
   char hex[sizeof out * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, out, sizeof out);
   return hex;
-}
-
-// A sensitive note is shown to planners and admins, and to the supervisor who wrote the record.
-bool MaySeeSensitive(const Actor& a, const std::string& record_author) {
-  return a.role == Role::kPlanner || a.role == Role::kAdmin || a.username == record_author;
 }
 
 // Once any version of a record's note was marked sensitive, every version of it is withheld from
@@ -282,12 +278,16 @@ Result<json> GetRegister(const Services& s, const Actor& a, const std::string& g
   }
   if (!st.status().ok()) return st.status();
   std::set<std::string> allocated;
+  std::vector<std::string> allocated_in_order;
+  std::map<std::string, int> credited;  // the orders' ledgers, computed once for both uses
   for (auto& person : rows) {
     const std::string who = person["service_user_id"].get<std::string>();
     allocated.insert(who);
+    allocated_in_order.push_back(who);
     json order = LoadRow(db, Spec("orders"), person["order_id"].get<std::string>());
     auto figures = FiguresOf(db, order, s.profile);
     if (!figures.ok()) return figures.status();
+    credited.insert(figures->credited_by_record.begin(), figures->credited_by_record.end());
     person["order"] = OrderFiguresJson(*figures, order, today);
     person["order"]["status"] = order["status"];
     person["order"]["deadline"] = order["deadline"];
@@ -310,11 +310,10 @@ Result<json> GetRegister(const Services& s, const Actor& a, const std::string& g
   for (const auto& r : records) {
     if (!allocated.count(r.service_user_id)) unallocated.push_back(r.record_id);
   }
-  auto summary = SummariseGroup(db, *group, s.profile);
-  if (!summary.ok()) return summary.status();
+  const auto summary = domain::SummariseRegister(allocated_in_order, records, credited);
   return json{{"work_group", *group},
               {"register_open", RegisterOpen(*group)},
-              {"summary", SummaryJson(*summary)},
+              {"summary", SummaryJson(summary)},
               {"placement", placement},
               {"supervisor", {{"id", supervisor["id"]}, {"name", supervisor["name"]}}},
               {"van", van},

@@ -13,6 +13,10 @@ using nlohmann::json;
 
 bool RegisterOpen(const json& group) { return group["status"] == "planned"; }
 
+bool MaySeeSensitive(const Actor& a, const std::string& record_author) {
+  return a.role == Role::kPlanner || a.role == Role::kAdmin || a.username == record_author;
+}
+
 Status AppendEvent(store::WriteContext& ctx, const Actor& a, const json& group,
                    const EventRequest& req, std::string* record_id, bool* replayed) {
   store::Db& db = ctx.db();
@@ -69,6 +73,16 @@ Status AppendEvent(store::WriteContext& ctx, const Actor& a, const json& group,
     }
   }
   if (Status fits = domain::CheckEventFits(records, e); !fits.ok()) return fits;
+  // Nobody erases what they were not shown: a change by someone from whom the record's sensitive
+  // note was withheld (a sign-out tap, the record form) keeps that note as it was.
+  for (const auto& r : records) {
+    if (r.record_id != e.record_id || r.voided || e.kind == domain::EventKind::kRecord) continue;
+    if (r.facts.note_sensitive && !MaySeeSensitive(a, r.history.front().author) &&
+        e.facts.note.empty()) {
+      e.facts.note = r.facts.note;
+      e.facts.note_sensitive = true;
+    }
+  }
   if (req.kind != domain::EventKind::kVoid) {
     if (Status v =
             domain::ValidateFacts(e.facts, WindowOf(group), ctx.now_seconds(), RegisterOpen(group));

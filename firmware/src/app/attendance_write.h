@@ -29,6 +29,9 @@ struct EventRequest {
 Status AppendEvent(store::WriteContext& ctx, const Actor& a, const nlohmann::json& group,
                    const EventRequest& req, std::string* record_id, bool* replayed);
 
+// A sensitive note is shown to planners and admins, and to the supervisor who wrote the record.
+bool MaySeeSensitive(const Actor& a, const std::string& record_author);
+
 // Whether changes to the group's records are still updates (true) or must be amendments.
 bool RegisterOpen(const nlohmann::json& group);
 

@@ -380,19 +380,17 @@ http::Response SaveRecord(const PageContext& c, const json& reg, const json& per
   json saved;
   if (st.ok()) {
     const std::string reason = Value(*form, "reason");
-    Result<app::AttendanceWrite> w = Status::Ok();
     json b = *body;
-    if (record.is_null()) {
-      w = app::RecordAttendance(c.s, c.actor, group_id, b);
-    } else {
+    auto w = [&]() -> Result<app::AttendanceWrite> {
+      if (record.is_null()) return app::RecordAttendance(c.s, c.actor, group_id, b);
       const std::string record_id = record["record_id"];
       if (!reason.empty()) b["reason"] = reason;
       // Once the session is closed every change is an amendment; AmendAttendance then asks for
       // the reason if there is none.
       const bool amend = !reason.empty() || !reg["register_open"].get<bool>();
-      w = amend ? app::AmendAttendance(c.s, c.actor, group_id, record_id, b)
-                : app::UpdateAttendance(c.s, c.actor, group_id, record_id, b);
-    }
+      return amend ? app::AmendAttendance(c.s, c.actor, group_id, record_id, b)
+                   : app::UpdateAttendance(c.s, c.actor, group_id, record_id, b);
+    }();
     st = w.status();
     if (w.ok()) saved = w->record;
   }
@@ -412,24 +410,25 @@ http::Response Tap(const PageContext& c, const json& reg, const json& person, bo
   const std::string person_id = person["service_user_id"];
   const json& record = person["record"];
   const std::string now = domain::FormatTimestamp(c.s.clock.NowSeconds());
-  Result<app::AttendanceWrite> w = Status::Ok();
-  if (arrive) {
-    w = app::RecordAttendance(
-        c.s, c.actor, group_id,
-        {{"service_user_id", person_id}, {"outcome", "attended_complied"}, {"sign_in", now}});
-  } else if (!record.is_null()) {
-    json body = {{"outcome", record["outcome"]},
-                 {"sign_in", record["sign_in"]},
-                 {"sign_out", now},
-                 {"break_minutes", record["break_minutes"]},
-                 {"penalty_minutes", record["penalty_minutes"]},
-                 {"activity", record["activity"]},
-                 {"note_sensitive", record["note_sensitive"]}};
-    if (record["note"].is_string()) body["note"] = record["note"];
-    w = app::UpdateAttendance(c.s, c.actor, group_id, record["record_id"], body);
-  } else {
-    w = Status::Invalid("sign_out", "this person has not arrived");
-  }
+  auto w = [&]() -> Result<app::AttendanceWrite> {
+    if (arrive) {
+      return app::RecordAttendance(
+          c.s, c.actor, group_id,
+          {{"service_user_id", person_id}, {"outcome", "attended_complied"}, {"sign_in", now}});
+    }
+    if (!record.is_null()) {
+      json body = {{"outcome", record["outcome"]},
+                   {"sign_in", record["sign_in"]},
+                   {"sign_out", now},
+                   {"break_minutes", record["break_minutes"]},
+                   {"penalty_minutes", record["penalty_minutes"]},
+                   {"activity", record["activity"]},
+                   {"note_sensitive", record["note_sensitive"]}};
+      if (record["note"].is_string()) body["note"] = record["note"];
+      return app::UpdateAttendance(c.s, c.actor, group_id, record["record_id"], body);
+    }
+    return Status::Invalid("sign_out", "this person has not arrived");
+  }();
   if (w.ok()) return SeeOther(AfterWrite(group_id, person_id, w->record));
   json errors;
   AddError(errors, Status::Invalid(w.status().field(), Name(person) + ": " + w.status().message()),
