@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   nginx-light curl
   libkainjow-mustache-dev chromium
+  zlib1g-dev libpq-dev libssl-dev postgresql-15 iproute2
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -10,14 +10,19 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
 #include "app/demo.h"
 #include "app/runtime.h"
+#include "device/device_sync.h"
+#include "device/sync_loop.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "hub/hub_http.h"
+#include "hub/hub_service.h"
 #include "jobs/housekeeping.h"
 #include "ui/pages.h"
 
@@ -66,8 +71,73 @@ bool HasDemoAccounts(upw::app::Runtime& rt) {
   return st.Step();
 }
 
+// Waits for SIGINT/SIGTERM, then stops the server without waiting on CivetWeb's slow mg_stop for
+// more than 1.5 s (every acknowledged write is already durable). Returns true if it stopped.
+bool StopServer(upw::http::Server& server, std::thread& stopper) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopped = false;
+  stopper = std::thread([&] {
+    server.Stop();
+    std::lock_guard<std::mutex> lock(mu);
+    stopped = true;
+    cv.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait_for(lock, std::chrono::milliseconds(1500), [&] { return stopped; });
+  return stopped;
+}
+
+int Hub(const std::string& where, const std::string& listen, int threads,
+        const std::string& port_file, std::int64_t clock_offset_ms) {
+  mallopt(M_ARENA_MAX, 2);
+  auto store = upw::sync::hub::OpenHubStore(where);
+  if (!store.ok()) return Fail(store.status());
+  upw::OffsetClock clock;
+  clock.set_offset_ms(clock_offset_ms);
+  upw::sync::hub::HubService hub(**store, clock);
+  auto handler = [&hub](const upw::http::Request& r) {
+    return upw::sync::hub::HandleHubRequest(hub, r);
+  };
+  auto server = upw::http::Server::Start({listen, threads}, handler, handler);
+  if (!server.ok()) return Fail(server.status());
+  spdlog::info("upw hub: listening on http://{}:{} (store {})", listen.substr(0, listen.rfind(':')),
+               (*server)->port(), where.rfind("postgres", 0) == 0 ? "PostgreSQL" : where);
+  if (!port_file.empty()) std::ofstream(port_file) << (*server)->port() << "\n";
+  boost::asio::io_context io;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    spdlog::info("signal {}: stopping", sig);
+    io.stop();
+  });
+  io.run();
+  std::thread stopper;
+  const bool stopped = StopServer(**server, stopper);
+  spdlog::info("stopped");
+  if (!stopped) {
+    stopper.detach();
+    std::_Exit(0);
+  }
+  stopper.join();
+  return 0;
+}
+
+int HubAdmin(
+    const std::string& where,
+    const std::function<upw::Result<nlohmann::json>(upw::sync::hub::HubService&)>& command) {
+  auto store = upw::sync::hub::OpenHubStore(where);
+  if (!store.ok()) return Fail(store.status());
+  upw::SystemClock clock;
+  upw::sync::hub::HubService hub(**store, clock);
+  auto out = command(hub);
+  if (!out.ok()) return Fail(out.status());
+  std::cout << out->dump(2) << "\n";
+  return 0;
+}
+
 int Serve(const std::string& db, const std::string& listen, bool demo, int threads,
-          const std::string& port_file, std::int64_t lock_after) {
+          const std::string& port_file, std::int64_t lock_after, std::int64_t clock_offset_ms,
+          int sync_interval_s) {
   // glibc gives every thread that allocates its own arena, and each keeps what it freed: with one
   // CivetWeb worker per connection that alone would break the 32 MB budget on a Pi. Two suffice.
   mallopt(M_ARENA_MAX, 2);
@@ -75,6 +145,7 @@ int Serve(const std::string& db, const std::string& listen, bool demo, int threa
   // Four readers keep both cores busy; each holds its own page cache, so more only cost memory.
   auto rt = OpenOrDie(db, 4, rc);
   if (!rt) return rc;
+  rt->clock.set_offset_ms(clock_offset_ms);
   if (demo && (rc = SeedDemo(*rt)) != 0) return rc;
   if (HasDemoAccounts(*rt)) {
     spdlog::warn(
@@ -95,6 +166,12 @@ int Serve(const std::string& db, const std::string& listen, bool demo, int threa
                listen.substr(0, listen.rfind(':')), (*server)->port(), db, rt->writer->device_id());
   if (!port_file.empty()) std::ofstream(port_file) << (*server)->port() << "\n";
 
+  upw::sync::DeviceSync device_sync(*rt->services);
+  upw::sync::LoopOptions loop_options;
+  loop_options.interval = std::chrono::seconds(sync_interval_s);
+  upw::sync::SyncLoop sync_loop(device_sync, rt->clock, loop_options);
+  sync_loop.Start();
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int sig) {
     spdlog::info("signal {}: stopping", sig);
@@ -105,19 +182,9 @@ int Serve(const std::string& db, const std::string& listen, bool demo, int threa
   // CivetWeb's mg_stop can take seconds while idle keep-alive connections time out. Every
   // acknowledged write is already durable, so give in-flight requests a moment, then stop the
   // writer (queued actions still commit; later ones are refused, never acknowledged) and exit.
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopped = false;
-  std::thread stopper([&] {
-    (*server)->Stop();
-    std::lock_guard<std::mutex> lock(mu);
-    stopped = true;
-    cv.notify_one();
-  });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait_for(lock, std::chrono::milliseconds(1500), [&] { return stopped; });
-  }
+  sync_loop.Stop();
+  std::thread stopper;
+  const bool stopped = StopServer(**server, stopper);
   rt->Close();
   if (Status s = (*jobs)->FinalCheckpoint(); !s.ok()) spdlog::warn("checkpoint: {}", s.message());
   spdlog::info("stopped");
@@ -167,6 +234,55 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 24 * 3600))
       ->capture_default_str();
 
+  std::int64_t clock_offset_ms = 0;
+  serve->add_option("--clock-offset-ms", clock_offset_ms, "shift this device's clock (tests)")
+      ->group("");
+  int sync_interval = 30;
+  serve->add_option("--sync-interval", sync_interval, "seconds between syncs while the hub answers")
+      ->check(CLI::Range(1, 24 * 3600))
+      ->capture_default_str();
+
+  auto* hub = cli.add_subcommand("hub", "run the head office's sync hub, or administer it");
+  hub->require_subcommand(0, 1);
+  std::string hub_db = "hub.db";
+  std::string hub_listen = "127.0.0.1:8443";
+  hub->add_option("--db", hub_db, "hub store: a SQLite file or a postgresql:// URL")
+      ->capture_default_str();
+  hub->add_option("--listen", hub_listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  hub->add_option("--port-file", port_file, "write the bound port to this file once listening");
+  hub->add_option("--threads", threads, "HTTP worker threads")->check(CLI::Range(4, 1024));
+  hub->add_option("--clock-offset-ms", clock_offset_ms, "shift the hub's clock (tests)")->group("");
+  std::string device_name, device_kind = "van", van_id, device_id;
+  auto* hub_code = hub->add_subcommand("code", "issue a one-time enrolment code (10 minutes)");
+  hub_code->add_option("--db", hub_db, "hub store")->capture_default_str();
+  hub_code->add_option("--name", device_name, "the device's name, e.g. \"Van 3 tablet\"")
+      ->required();
+  hub_code->add_option("--kind", device_kind, "van (its van's groups) or base (everything)")
+      ->capture_default_str();
+  hub_code->add_option("--van-id", van_id, "for a van device: its van's id");
+  auto* hub_revoke = hub->add_subcommand("revoke", "revoke a device's credential");
+  hub_revoke->add_option("--db", hub_db, "hub store")->capture_default_str();
+  hub_revoke->add_option("--device", device_id, "the device's id")->required();
+  auto* hub_devices = hub->add_subcommand("devices", "list enrolled devices");
+  hub_devices->add_option("--db", hub_db, "hub store")->capture_default_str();
+  auto* hub_conflicts = hub->add_subcommand("conflicts", "list the conflict inbox");
+  hub_conflicts->add_option("--db", hub_db, "hub store")->capture_default_str();
+
+  auto* enrol = cli.add_subcommand("enrol", "enrol this device with the hub using a one-time code");
+  std::string hub_url, code;
+  enrol->add_option("--db", db, "SQLite database file")->capture_default_str();
+  enrol->add_option("--hub", hub_url, "the hub's address, e.g. https://hub.example:8443")
+      ->required();
+  enrol->add_option("--code", code, "the one-time code from head office")->required();
+
+  auto* sync_cmd = cli.add_subcommand("sync", "sync with the hub now and print what happened");
+  bool now = false;
+  sync_cmd->add_option("--db", db, "SQLite database file")->capture_default_str();
+  sync_cmd->add_flag("--now", now, "run one whole exchange now (with a scope check)")->required();
+  sync_cmd->add_option("--clock-offset-ms", clock_offset_ms, "shift this device's clock (tests)")
+      ->group("");
+
   auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
   migrate->add_option("--db", db, "SQLite database file")->capture_default_str();
 
@@ -188,11 +304,44 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
 
-  if (serve->parsed()) return Serve(db, listen, demo, threads, port_file, lock_after);
+  if (serve->parsed()) {
+    return Serve(db, listen, demo, threads, port_file, lock_after, clock_offset_ms, sync_interval);
+  }
+  if (hub_code->parsed()) {
+    return HubAdmin(hub_db, [&](upw::sync::hub::HubService& h) -> upw::Result<nlohmann::json> {
+      auto c = h.IssueCode(device_name, device_kind, van_id);
+      if (!c.ok()) return c.status();
+      return nlohmann::json{{"code", *c}, {"name", device_name}, {"expires_in_minutes", 10}};
+    });
+  }
+  if (hub_revoke->parsed()) {
+    return HubAdmin(hub_db, [&](upw::sync::hub::HubService& h) -> upw::Result<nlohmann::json> {
+      if (Status s = h.Revoke(device_id); !s.ok()) return s;
+      return nlohmann::json{{"revoked", device_id}};
+    });
+  }
+  if (hub_devices->parsed()) {
+    return HubAdmin(hub_db, [](upw::sync::hub::HubService& h) { return h.Devices(); });
+  }
+  if (hub_conflicts->parsed()) {
+    return HubAdmin(hub_db, [](upw::sync::hub::HubService& h) { return h.Conflicts(); });
+  }
+  if (hub->parsed()) return Hub(hub_db, hub_listen, threads, port_file, clock_offset_ms);
   int rc = 0;
   auto rt = OpenOrDie(db, 2, rc);
   if (!rt) return rc;
-  if (migrate->parsed()) {
+  rt->clock.set_offset_ms(clock_offset_ms);
+  if (enrol->parsed()) {
+    upw::sync::DeviceSync device_sync(*rt->services);
+    auto out = device_sync.Enrol(hub_url, code);
+    rc = out.ok() ? 0 : Fail(out.status());
+    if (out.ok()) std::cout << out->dump(2) << "\n";
+  } else if (sync_cmd->parsed()) {
+    upw::sync::DeviceSync device_sync(*rt->services);
+    const auto report = device_sync.SyncOnce(true);
+    std::cout << report.ToJson().dump(2) << "\n";
+    rc = report.ok ? 0 : 1;
+  } else if (migrate->parsed()) {
     spdlog::info("database {} is at schema version {}", db, rt->schema_version);
   } else if (demo_cmd->parsed()) {
     rc = SeedDemo(*rt);

@@ -40,11 +40,24 @@ static std::string Slurp(const std::string& path) {
 
 std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& db,
                                                     std::vector<std::string> extra) {
+  return Launch("serve", db, db, std::move(extra));
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::StartHub(const std::string& where,
+                                                       const std::string& files,
+                                                       std::vector<std::string> extra) {
+  return Launch("hub", where, files, std::move(extra));
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::Launch(const std::string& command,
+                                                     const std::string& db,
+                                                     const std::string& files,
+                                                     std::vector<std::string> extra) {
   auto p = std::unique_ptr<ServerProcess>(new ServerProcess());
-  p->log_ = db + ".log";
-  p->port_file_ = db + ".port";
+  p->log_ = files + ".log";
+  p->port_file_ = files + ".port";
   std::filesystem::remove(p->port_file_);
-  std::vector<std::string> args = {UpwBinary(), "serve",       "--db",        db,
+  std::vector<std::string> args = {UpwBinary(), command,       "--db",        db,
                                    "--listen",  "127.0.0.1:0", "--port-file", p->port_file_};
   args.insert(args.end(), extra.begin(), extra.end());
   p->pid_ = fork();
@@ -75,7 +88,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& db,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  std::cerr << "upw serve did not start; its log:\n" << Slurp(p->log_) << std::endl;
+  std::cerr << "upw " << command << " did not start; its log:\n" << Slurp(p->log_) << std::endl;
   std::abort();
 }
 

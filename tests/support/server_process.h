@@ -27,6 +27,10 @@ class ServerProcess {
   // it is listening. Aborts the test binary if it never does (the log is printed).
   static std::unique_ptr<ServerProcess> Start(const std::string& db,
                                               std::vector<std::string> extra = {});
+  // Starts `upw hub --db WHERE --listen 127.0.0.1:0` (WHERE: a file or a postgresql:// URL); its
+  // log and port file are FILES.log and FILES.port.
+  static std::unique_ptr<ServerProcess> StartHub(const std::string& where, const std::string& files,
+                                                 std::vector<std::string> extra = {});
   ~ServerProcess();
   int port() const { return port_; }
   std::string url() const;
@@ -36,6 +40,9 @@ class ServerProcess {
   const std::string& log_path() const { return log_; }
 
  private:
+  static std::unique_ptr<ServerProcess> Launch(const std::string& command, const std::string& db,
+                                               const std::string& files,
+                                               std::vector<std::string> extra);
   pid_t pid_ = -1;
   int port_ = 0;
   std::string log_;

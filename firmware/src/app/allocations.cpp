@@ -221,7 +221,8 @@ Status RemoveAllocation(const Services& s, const Actor& a, const std::string& gr
                     allocation_id,
                     {{"deleted", gone}},
                     "upsert",
-                    {{"id", allocation_id}, {"deleted", true}}});
+                    {{"id", allocation_id}, {"deleted", true}},
+                    {"deleted"}});
   });
 }
 

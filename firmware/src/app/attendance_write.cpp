@@ -73,6 +73,12 @@ Status AppendEvent(store::WriteContext& ctx, const Actor& a, const json& group,
     }
   }
   if (Status fits = domain::CheckEventFits(records, e); !fits.ok()) return fits;
+  // The record's latest event as this device knows it: the hub flags a change made without
+  // having seen a newer one (from another device) as a conflict.
+  std::string base_event_id;
+  for (const auto& r : records) {
+    if (r.record_id == e.record_id && !r.history.empty()) base_event_id = r.history.back().id;
+  }
   // Nobody erases what they were not shown: a change by someone from whom the record's sensitive
   // note was withheld (a sign-out tap, the record form) keeps that note as it was.
   for (const auto& r : records) {
@@ -126,8 +132,11 @@ Status AppendEvent(store::WriteContext& ctx, const Actor& a, const json& group,
                   {"facts", facts},
                   {"reason", e.reason},
                   {"author", a.username},
+                  {"author_user_id", a.user_id},
                   {"device_id", ctx.device_id()},
                   {"recorded_at", domain::FormatTimestamp(e.recorded_at)}};
+  if (!base_event_id.empty()) payload["base_event_id"] = base_event_id;
+  if (!req.resolves.empty()) payload["resolves"] = req.resolves;
   if (Status j = Journal(ctx, a,
                          {"attendance." + std::string(domain::ToString(e.kind)), "attendance_event",
                           e.record_id, payload, "append", payload});

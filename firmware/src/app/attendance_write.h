@@ -19,6 +19,7 @@ struct EventRequest {
   std::string reason;
   std::string event_id;  // client-minted, optional
   std::string hash;      // of what the request asks, to tell a retry from a reuse of the id
+  std::string resolves;  // a conflict this event resolves (planner's choice in the sync inbox)
 };
 
 // Appends the event to `group` (a work group row, already visible to `a`) with its audit and

@@ -27,8 +27,8 @@ Status Journal(store::WriteContext& ctx, const Actor& actor, const JournalEntry&
   }
   return ctx.db()
       .Prepare(
-          "INSERT INTO outbox(op_id, entity, entity_id, op, payload, hlc, created_at) "
-          "VALUES (?,?,?,?,?,?,?)")
+          "INSERT INTO outbox(op_id, entity, entity_id, op, payload, hlc, created_at, fields) "
+          "VALUES (?,?,?,?,?,?,?,?)")
       .Bind(1, ctx.NewId())
       .Bind(2, e.entity)
       .Bind(3, e.entity_id)
@@ -36,6 +36,8 @@ Status Journal(store::WriteContext& ctx, const Actor& actor, const JournalEntry&
       .Bind(5, e.payload.dump())
       .Bind(6, ctx.NextHlc())
       .Bind(7, ctx.now_text())
+      .BindJson(8, e.fields.empty() ? nlohmann::json(nullptr)
+                                    : nlohmann::json(nlohmann::json(e.fields).dump()))
       .Run();
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "app/actor.h"
 #include "store/writer.h"
@@ -17,6 +18,8 @@ struct JournalEntry {
   nlohmann::json detail;   // what changed (audit)
   std::string op;          // outbox op: "upsert" (row state) or "append" (event)
   nlohmann::json payload;  // outbox payload: the row or event as it now stands
+  // For upserts: the fields this action changed (sync merges per field); empty: all of them.
+  std::vector<std::string> fields = {};
 };
 
 // Writes the audit row and the outbox row. Fails only if storage fails.

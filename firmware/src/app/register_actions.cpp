@@ -111,7 +111,8 @@ Result<json> CloseSession(const Services& s, const Actor& a, const std::string& 
                     group_id,
                     {{"summary", SummaryJson(*summary)}},
                     "upsert",
-                    row});
+                    row,
+                    {"status"}});
   });
   if (!st.ok()) return st;
   return out;

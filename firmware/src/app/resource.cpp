@@ -397,8 +397,11 @@ Result<Entity> PatchEntity(const Services& s, const Actor& a, const ResourceSpec
     up.Bind(next, id).Bind(next + 1, if_match);
     if (Status w = up.Run(); !w.ok()) return w;
     stored = LoadRow(ctx.db(), spec, id);
+    std::vector<std::string> changed;
+    for (const auto& [k, _] : diff.items()) changed.push_back(k);
     return Journal(
-        ctx, a, {spec.entity + ".update", spec.entity, id, {{"changed", diff}}, "upsert", stored});
+        ctx, a,
+        {spec.entity + ".update", spec.entity, id, {{"changed", diff}}, "upsert", stored, changed});
   });
   if (!st.ok()) return st;
   auto lease = s.reads.Acquire();

@@ -13,7 +13,7 @@ namespace upw::app {
 
 struct Runtime {
   std::string path;
-  SystemClock clock;
+  OffsetClock clock;
   domain::Profile profile;
   std::unique_ptr<store::Writer> writer;
   std::unique_ptr<store::ReadPool> reads;

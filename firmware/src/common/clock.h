@@ -1,6 +1,7 @@
 // The one place the service reads the wall clock; domain and planner take times as values.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -20,6 +21,17 @@ class SystemClock final : public Clock {
                std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
+};
+
+// The system clock, optionally shifted: tests run devices whose clocks are minutes to years off.
+class OffsetClock final : public Clock {
+ public:
+  std::int64_t NowMs() const override { return system_.NowMs() + offset_ms_.load(); }
+  void set_offset_ms(std::int64_t ms) { offset_ms_.store(ms); }
+
+ private:
+  SystemClock system_;
+  std::atomic<std::int64_t> offset_ms_{0};
 };
 
 }  // namespace upw

@@ -25,6 +25,10 @@ Stmt& Stmt::Bind(int i, std::string_view v) {
   sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
+Stmt& Stmt::BindBlob(int i, std::string_view v) {
+  sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT);
+  return *this;
+}
 Stmt& Stmt::BindNull(int i) {
   sqlite3_bind_null(s_, i);
   return *this;

@@ -36,6 +36,8 @@ class Stmt {
   Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
   Stmt& BindNull(int i);
+  // Bytes stored as a BLOB (read back with Text(), which keeps embedded NULs).
+  Stmt& BindBlob(int i, std::string_view v);
   Stmt& Bind(int i, const std::optional<std::string>& v);
   // Binds a JSON scalar: null, bool (0/1), integer, float or string; arrays/objects as JSON text.
   Stmt& BindJson(int i, const nlohmann::json& v);

@@ -22,6 +22,10 @@ std::string WriteContext::NextHlc() {
   return sync::Encode(hlc_);
 }
 
+void WriteContext::ObserveHlc(const std::string& remote) {
+  if (auto h = sync::Decode(remote)) hlc_ = sync::Receive(hlc_, *h, now_ms_);
+}
+
 Result<std::unique_ptr<Writer>> Writer::Start(std::unique_ptr<Db> db, const Clock& clock,
                                               int max_batch) {
   Stmt& s = db->Prepare("SELECT key, value FROM meta WHERE key IN ('device_id', 'hlc')");

@@ -39,6 +39,8 @@ class WriteContext {
   std::string NewId() const;
   // The next hybrid logical clock stamp (persisted with the batch).
   std::string NextHlc();
+  // Moves the clock past a stamp received from the hub, so later local stamps order after it.
+  void ObserveHlc(const std::string& remote);
 
  private:
   Db& db_;

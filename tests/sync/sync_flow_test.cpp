@@ -1,0 +1,179 @@
+// A base device and a van device syncing through a hub, all real processes on 127.0.0.1 with real
+// database files: enrolment, push, pull within scope, conflicts in the inbox, refusals.
+#include <gtest/gtest.h>
+
+#include "sync_support.h"
+#include "world.h"
+
+namespace upw::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Fleet {
+  std::unique_ptr<World> w;  // the base device (serving), with the authority built over HTTP
+  std::unique_ptr<HubUnderTest> hub;
+  std::string van_db;
+
+  static std::unique_ptr<Fleet> Make() {
+    auto f = std::make_unique<Fleet>();
+    f->w = MakeWorld(4);
+    f->hub = StartHub(f->w->dir);
+    std::string out;
+    EXPECT_EQ(Enrol(f->w->db, f->hub->url(), f->hub->Code("Base office", "base"), &out), 0) << out;
+    f->van_db = f->w->dir.file("van.db");
+    EXPECT_EQ(RunUpw({"migrate", "--db", f->van_db}), 0);
+    EXPECT_EQ(
+        Enrol(f->van_db, f->hub->url(), f->hub->Code("Van 1 tablet", "van", f->w->van_id), &out), 0)
+        << out;
+    return f;
+  }
+};
+
+TEST(SyncFlow, TheVanReceivesItsGroupAndItsPeopleOnly) {
+  auto f = Fleet::Make();
+  json base = SyncNow(f->w->db);
+  ASSERT_EQ(base["exit"], 0) << base.dump();
+  EXPECT_GT(base["ops_pushed"].get<int>(), 10);
+  // Its own changes come back from the hub unchanged: no new versions (a planner's open edit form
+  // must not turn stale because of a sync).
+  EXPECT_EQ(Query(f->w->db, "SELECT max(version) FROM supervisor")[0][0], "1");
+  json van = SyncNow(f->van_db);
+  ASSERT_EQ(van["exit"], 0) << van.dump();
+
+  EXPECT_EQ(
+      Query(f->van_db, "SELECT count(*) FROM work_group WHERE id = '" + f->w->group + "'")[0][0],
+      "1");
+  // The other supervisor's group has no van: not this device's business.
+  EXPECT_EQ(Query(f->van_db,
+                  "SELECT count(*) FROM work_group WHERE id = '" + f->w->other_group + "'")[0][0],
+            "0");
+  EXPECT_EQ(Query(f->van_db, "SELECT count(*) FROM allocation")[0][0], "4");
+  EXPECT_EQ(Query(f->van_db, "SELECT count(*) FROM service_user WHERE redacted_at IS NULL")[0][0],
+            "4");
+  // A second exchange finds nothing to do: the scope's checksums agree.
+  van = SyncNow(f->van_db);
+  EXPECT_EQ(van["exit"], 0) << van.dump();
+  EXPECT_EQ(van["units_repaired"], 0) << van.dump();
+  EXPECT_EQ(van["ops_pushed"], 0) << van.dump();
+}
+
+TEST(SyncFlow, AttendanceRecordedInTheVanReachesTheBaseExactlyOnce) {
+  auto f = Fleet::Make();
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  ASSERT_EQ(RunUpw({"user", "add", "--db", f->van_db, "--username", "vansup", "--role",
+                    "supervisor", "--supervisor-id", f->w->supervisor_id},
+                   "van-pass-12345\n"),
+            0);
+  auto van = ServerProcess::Start(f->van_db);
+  HttpClient sup(van->url());
+  ASSERT_TRUE(sup.Login("vansup", "van-pass-12345"));
+  const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
+  auto r = sup.Post(reg, {{"service_user_id", f->w->people[0]},
+                          {"outcome", "attended_complied"},
+                          {"sign_in", f->w->At(9, 0)},
+                          {"sign_out", f->w->At(16, 0)}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string record = r.json()["record_id"];
+
+  json sync = SyncNow(f->van_db);
+  ASSERT_EQ(sync["exit"], 0) << sync.dump();
+  EXPECT_EQ(sync["ops_pushed"], 1);
+  // Sent again (a retry after a lost answer looks like this to the hub): nothing new.
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+
+  auto reg_on_base = f->w->planner->Get(reg).json();
+  bool found = false;
+  for (const auto& p : reg_on_base["people"]) {
+    if (p.contains("record") && p["record"].is_object() && p["record"]["record_id"] == record) {
+      found = true;
+      EXPECT_EQ(p["record"]["credited_minutes"], 420) << p.dump();
+    }
+  }
+  EXPECT_TRUE(found) << reg_on_base.dump();
+  const HubView hub = ReadHub(f->hub->where);
+  EXPECT_EQ(hub.event_ids.size(), 1u);
+  EXPECT_EQ(hub.event_set, DeviceEvents(f->w->db));
+  EXPECT_EQ(hub.event_set, DeviceEvents(f->van_db));
+}
+
+TEST(SyncFlow, TwoRecordsForOnePersonBecomeAConflictAndNothingWins) {
+  auto f = Fleet::Make();
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  ASSERT_EQ(RunUpw({"user", "add", "--db", f->van_db, "--username", "vansup", "--role",
+                    "supervisor", "--supervisor-id", f->w->supervisor_id},
+                   "van-pass-12345\n"),
+            0);
+  auto van = ServerProcess::Start(f->van_db);
+  HttpClient sup(van->url());
+  ASSERT_TRUE(sup.Login("vansup", "van-pass-12345"));
+  const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
+  // Offline from each other: the van says present, the office says absent.
+  ASSERT_EQ(sup.Post(reg, {{"service_user_id", f->w->people[1]},
+                           {"outcome", "attended_complied"},
+                           {"sign_in", f->w->At(9, 0)},
+                           {"sign_out", f->w->At(16, 0)}})
+                .status,
+            201);
+  ASSERT_EQ(
+      f->w->planner
+          ->Post(reg, {{"service_user_id", f->w->people[1]}, {"outcome", "unacceptable_absence"}})
+          .status,
+      201);
+  json a = SyncNow(f->van_db);
+  json b = SyncNow(f->w->db);
+  ASSERT_EQ(a["exit"], 0) << a.dump();
+  ASSERT_EQ(b["exit"], 0) << b.dump();
+  EXPECT_EQ(b["conflicts"], 1) << b.dump();
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+
+  const HubView hub = ReadHub(f->hub->where);
+  ASSERT_EQ(hub.conflicts.size(), 1u) << hub.conflicts.dump();
+  EXPECT_EQ(hub.conflicts[0]["kind"], "duplicate_record");
+  EXPECT_EQ(hub.conflicts[0]["status"], "open");
+  EXPECT_EQ(hub.event_ids.size(), 2u);  // both kept
+  EXPECT_EQ(Query(f->van_db, "SELECT count(*) FROM conflict WHERE status = 'open'")[0][0], "1");
+  EXPECT_EQ(Query(f->w->db, "SELECT count(*) FROM conflict WHERE status = 'open'")[0][0], "1");
+  EXPECT_EQ(hub.event_set, DeviceEvents(f->w->db));
+  EXPECT_EQ(hub.event_set, DeviceEvents(f->van_db));
+}
+
+TEST(SyncFlow, TheHubRefusesUnknownRevokedAndReusedCodes) {
+  auto f = Fleet::Make();
+  std::string out;
+  // A code works once.
+  const std::string code = f->hub->Code("Spare tablet", "base");
+  const std::string spare = f->w->dir.file("spare.db");
+  ASSERT_EQ(RunUpw({"migrate", "--db", spare}), 0);
+  EXPECT_EQ(Enrol(spare, f->hub->url(), code, &out), 0) << out;
+  out.clear();
+  EXPECT_NE(Enrol(spare, f->hub->url(), code, &out), 0);
+  EXPECT_NE(out.find("already used"), std::string::npos) << out;
+  out.clear();
+  EXPECT_NE(Enrol(spare, f->hub->url(), "ZZZZZ-ZZZZZ", &out), 0);
+  EXPECT_NE(out.find("unknown enrolment code"), std::string::npos) << out;
+
+  // Revoked: the device is told, and keeps everything it holds.
+  const HubView before = ReadHub(f->hub->where);
+  std::string van_device;
+  for (const auto& d : before.devices) {
+    if (d["name"] == "Van 1 tablet") van_device = d["id"];
+  }
+  ASSERT_FALSE(van_device.empty());
+  ASSERT_EQ(RunUpw({"hub", "revoke", "--db", f->hub->where, "--device", van_device}, "", &out), 0)
+      << out;
+  json r = SyncNow(f->van_db);
+  EXPECT_NE(r["exit"], 0);
+  EXPECT_TRUE(r["must_enrol"]) << r.dump();
+  EXPECT_NE(r["error"].get<std::string>().find("revoked"), std::string::npos) << r.dump();
+  EXPECT_EQ(Query(f->van_db, "SELECT status FROM sync_state")[0][0], "must_enrol");
+  // A new code brings it back.
+  EXPECT_EQ(Enrol(f->van_db, f->hub->url(), f->hub->Code("Van 1 tablet", "van", f->w->van_id)), 0);
+  EXPECT_EQ(SyncNow(f->van_db)["exit"], 0);
+}
+
+}  // namespace
+}  // namespace upw::testing
