@@ -170,6 +170,7 @@ int Serve(const std::string& db, const std::string& listen, bool demo, int threa
   upw::sync::LoopOptions loop_options;
   loop_options.interval = std::chrono::seconds(sync_interval_s);
   upw::sync::SyncLoop sync_loop(device_sync, rt->clock, loop_options);
+  api.set_sync(&device_sync);
   sync_loop.Start();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

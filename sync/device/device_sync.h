@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/services.h"
+#include "app/sync_port.h"
 #include "common/status.h"
 
 namespace upw::sync {
@@ -33,9 +34,11 @@ struct SyncReport {
   nlohmann::json ToJson() const;
 };
 
-class DeviceSync {
+class DeviceSync final : public app::SyncPort {
  public:
   explicit DeviceSync(const app::Services& services);
+  Result<nlohmann::json> SyncStatus() override { return StatusJson(); }
+  nlohmann::json SyncNow() override { return SyncOnce(true).ToJson(); }
 
   // Enrols with the hub using a one-time code from head office (replacing any earlier
   // enrolment: ops not yet answered are sent again under the new one, and merged by id).

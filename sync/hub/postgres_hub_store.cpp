@@ -145,7 +145,11 @@ std::string TrimmedMessage(const char* m) {
 // lost connection to a full disk, is kUnavailable with the server's words.
 Status ErrorOf(const PGresult* r, PGconn* conn, std::string_view what) {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = TrimmedMessage(r ? PQresultErrorMessage(r) : nullptr);
+  // The server's own sentence ("duplicate key value violates ..."), without libpq's "ERROR:  "
+  // prefix and context lines; libpq's message when the server never answered.
+  std::string message =
+      TrimmedMessage(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
+  if (message.empty()) message = TrimmedMessage(r ? PQresultErrorMessage(r) : nullptr);
   if (message.empty()) message = TrimmedMessage(PQerrorMessage(conn));
   const Code code =
       state && std::string_view(state).substr(0, 2) == "23" ? Code::kConflict : Code::kUnavailable;

@@ -363,6 +363,11 @@ std::vector<Case> BadCases() {
        R"({"reason":"van","when":"now"})", 422, "when"},
       {As::kSupervisor, "GET", "/work-groups/{id}/attendance/{record_id}/void",
        "/work-groups/{group}/attendance/{record}/void", "", 405, ""},
+      // Sync.
+      {As::kNobody, "GET", "/sync", "/sync", "", 401, ""},
+      {As::kSupervisor, "POST", "/sync", "/sync", "{}", 405, ""},
+      {As::kNobody, "POST", "/sync/run", "/sync/run", "{}", 401, ""},
+      {As::kSupervisor, "GET", "/sync/run", "/sync/run", "", 405, ""},
       // Audit and accounts.
       {As::kPlanner, "GET", "/audit", "/audit?limit=9999", "", 422, "limit"},
       {As::kPlanner, "GET", "/audit", "/audit?who=me", "", 422, "who"},

@@ -140,6 +140,7 @@ HubView ReadHub(const std::string& where) {
       if (!events.ok()) return events.status();
       for (const auto& e : *events) {
         v.event_ids.push_back(e.id);
+        v.events.push_back(e.body);
         v.event_set.insert(e.id);
       }
     }

@@ -44,6 +44,7 @@ std::set<std::string> DeviceEventsOfGroup(const std::string& db, const std::stri
 struct HubView {
   std::vector<std::string> event_ids;  // in receive order (duplicates would show twice)
   std::set<std::string> event_set;
+  nlohmann::json events = nlohmann::json::array();  // bodies, per group in the hub's order
   nlohmann::json conflicts = nlohmann::json::array();
   nlohmann::json devices = nlohmann::json::array();
   // device id -> its op log sequence numbers in order

@@ -219,6 +219,18 @@ Response Api::Route(const Request& req) {
     }
     return MethodNotAllowed("GET, POST, DELETE");
   }
+  if (n >= 1 && n <= 2 && p[0] == "sync") {
+    if (sync_ == nullptr) return Problem(404, "", "this device does not sync");
+    if (n == 1) {
+      if (m != "GET") return MethodNotAllowed("GET");
+      auto st = sync_->SyncStatus();
+      if (!st.ok()) return Problem(st.status());
+      return Json(200, *st);
+    }
+    if (p[1] != "run") return Problem(404, "", "no such resource");
+    if (m != "POST") return MethodNotAllowed("POST");
+    return Json(200, sync_->SyncNow());
+  }
   if (n == 1 && p[0] == "openapi.json") {
     if (m != "GET") return MethodNotAllowed("GET");
     Response r;

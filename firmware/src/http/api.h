@@ -6,6 +6,7 @@
 
 #include "app/auth.h"
 #include "app/services.h"
+#include "app/sync_port.h"
 #include "http/message.h"
 #include "http/read_cache.h"
 
@@ -21,6 +22,8 @@ class Api {
   Api(const app::Services& s, app::Auth& auth);
   // Answers one request. Never throws: any escaping exception becomes a 500 problem and is logged.
   Response Handle(const Request& req);
+  // Sync with head office (GET /sync, POST /sync/run); without it those answer 404.
+  void set_sync(app::SyncPort* sync) { sync_ = sync; }
 
  private:
   Response Route(const Request& req);
@@ -28,6 +31,7 @@ class Api {
   app::Auth& auth_;
   std::string openapi_;  // built once
   ReadCache registers_;  // rendered registers, per group and viewer
+  app::SyncPort* sync_ = nullptr;
 };
 
 }  // namespace upw::http

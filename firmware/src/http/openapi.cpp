@@ -188,6 +188,11 @@ json OpenApiDocument() {
         {"post", Op("Stand the whole group down (reason: weather, van, supervisor, "
                     "oversubscribed, other; note)",
                     200, Ref("StandDown"))}}},
+      {"/sync",
+       {{"get", Op("Sync with head office: queue depth, oldest unsent change, last good exchange, "
+                   "clock offset, conflicts and rejected changes",
+                   200)}}},
+      {"/sync/run", {{"post", Op("Sync with head office now; answers with what happened", 200)}}},
       {"/work-groups/{id}/attendance/{record_id}/void",
        {{"parameters", {Param("id"), Param("record_id")}},
         {"post", Op("Void a record, with a reason", 201, Ref("AttendanceFacts"))}}}};
