@@ -171,6 +171,7 @@ int Serve(const std::string& db, const std::string& listen, bool demo, int threa
   loop_options.interval = std::chrono::seconds(sync_interval_s);
   upw::sync::SyncLoop sync_loop(device_sync, rt->clock, loop_options);
   api.set_sync(&device_sync);
+  pages.set_sync(&device_sync);
   sync_loop.Start();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -368,6 +368,13 @@ std::vector<Case> BadCases() {
       {As::kSupervisor, "POST", "/sync", "/sync", "{}", 405, ""},
       {As::kNobody, "POST", "/sync/run", "/sync/run", "{}", 401, ""},
       {As::kSupervisor, "GET", "/sync/run", "/sync/run", "", 405, ""},
+      {As::kSupervisor, "GET", "/sync/conflicts", "/sync/conflicts", "", 403, ""},
+      {As::kSupervisor, "POST", "/sync/conflicts/{id}/resolve", "/sync/conflicts/{unknown}/resolve",
+       R"({"keep":"x"})", 403, ""},
+      {As::kPlanner, "POST", "/sync/conflicts/{id}/resolve", "/sync/conflicts/{unknown}/resolve",
+       R"({"keep":"x"})", 404, "id"},
+      {As::kPlanner, "POST", "/sync/conflicts/{id}/resolve", "/sync/conflicts/{unknown}/resolve",
+       "{}", 422, "keep"},
       // Audit and accounts.
       {As::kPlanner, "GET", "/audit", "/audit?limit=9999", "", 422, "limit"},
       {As::kPlanner, "GET", "/audit", "/audit?who=me", "", 422, "who"},

@@ -139,6 +139,46 @@ TEST(SyncFlow, TwoRecordsForOnePersonBecomeAConflictAndNothingWins) {
   EXPECT_EQ(Query(f->w->db, "SELECT count(*) FROM conflict WHERE status = 'open'")[0][0], "1");
   EXPECT_EQ(hub.event_set, DeviceEvents(f->w->db));
   EXPECT_EQ(hub.event_set, DeviceEvents(f->van_db));
+
+  // A supervisor cannot resolve it; a planner keeps the van's version.
+  const std::string conflict = hub.conflicts[0]["id"];
+  EXPECT_EQ(sup.Post("/api/v1/sync/conflicts/" + conflict + "/resolve", {{"keep", "x"}}).status,
+            403);
+  auto inbox = f->w->planner->Get("/api/v1/sync/conflicts").json();
+  ASSERT_EQ(inbox["items"].size(), 1u) << inbox.dump();
+  std::string van_event;
+  for (const auto& e : inbox["items"][0]["events"]) {
+    if (e["author"] == "vansup") van_event = e["id"];
+  }
+  ASSERT_FALSE(van_event.empty()) << inbox.dump();
+  auto resolved =
+      f->w->planner->Post("/api/v1/sync/conflicts/" + conflict + "/resolve", {{"keep", van_event}});
+  ASSERT_EQ(resolved.status, 200) << resolved.body;
+  EXPECT_EQ(
+      f->w->planner->Post("/api/v1/sync/conflicts/" + conflict + "/resolve", {{"keep", van_event}})
+          .status,
+      409);
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  const HubView after = ReadHub(f->hub->where);
+  ASSERT_EQ(after.conflicts.size(), 1u) << "the resolution raised a new conflict";
+  EXPECT_EQ(after.conflicts[0]["status"], "resolved");
+  EXPECT_EQ(Query(f->van_db, "SELECT status FROM conflict")[0][0], "resolved");
+  // The office's record is voided everywhere; the van's stands, credited 7 hours.
+  for (const std::string& db : {f->w->db, f->van_db}) {
+    EXPECT_EQ(Query(db,
+                    "SELECT count(*) FROM attendance_event WHERE kind = 'void' AND "
+                    "service_user_id = '" +
+                        f->w->people[1] + "'")[0][0],
+              "1")
+        << db;
+  }
+  auto reg_now = f->w->planner->Get(reg).json();
+  for (const auto& p : reg_now["people"]) {
+    if (p["service_user_id"] == f->w->people[1]) {
+      EXPECT_EQ(p["record"]["outcome"], "attended_complied") << p.dump();
+    }
+  }
 }
 
 TEST(SyncFlow, TheHubRefusesUnknownRevokedAndReusedCodes) {

@@ -7,6 +7,7 @@
 #include "app/allocations.h"
 #include "app/attendance.h"
 #include "app/audit_query.h"
+#include "app/conflicts.h"
 #include "app/register_actions.h"
 #include "app/resource.h"
 #include "http/openapi.h"
@@ -218,6 +219,25 @@ Response Api::Route(const Request& req) {
       return r;
     }
     return MethodNotAllowed("GET, POST, DELETE");
+  }
+  if (n >= 2 && p[0] == "sync" && p[1] == "conflicts") {
+    if (n == 2) {
+      if (m != "GET") return MethodNotAllowed("GET");
+      auto list = app::ListConflicts(s_, a);
+      if (!list.ok()) return Problem(list.status());
+      return Json(200, {{"items", *list}});
+    }
+    if (n != 4 || p[3] != "resolve") return Problem(404, "", "no such resource");
+    if (m != "POST") return MethodNotAllowed("POST");
+    if (!IsJson(req)) return NotJson();
+    auto body = ParseBody(req);
+    if (!body.ok()) return Problem(body.status());
+    if (!body->is_object() || !body->contains("keep") || !(*body)["keep"].is_string()) {
+      return Problem(Status::Invalid("keep", "keep names the event whose version stands"));
+    }
+    Status st = app::ResolveConflict(s_, a, p[2], (*body)["keep"].get<std::string>());
+    if (!st.ok()) return Problem(st);
+    return Json(200, {{"resolved", p[2]}});
   }
   if (n >= 1 && n <= 2 && p[0] == "sync") {
     if (sync_ == nullptr) return Problem(404, "", "this device does not sync");

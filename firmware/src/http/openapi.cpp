@@ -193,6 +193,14 @@ json OpenApiDocument() {
                    "clock offset, conflicts and rejected changes",
                    200)}}},
       {"/sync/run", {{"post", Op("Sync with head office now; answers with what happened", 200)}}},
+      {"/sync/conflicts",
+       {{"get", Op("The conflict inbox: attendance conflicts with the versions in each (planners)",
+                   200)}}},
+      {"/sync/conflicts/{id}/resolve",
+       {{"parameters", {Param("id")}},
+        {"post", Op("Resolve a conflict: {\"keep\": EVENT_ID} names the version that stands "
+                    "(planners)",
+                    200)}}},
       {"/work-groups/{id}/attendance/{record_id}/void",
        {{"parameters", {Param("id"), Param("record_id")}},
         {"post", Op("Void a record, with a reason", 201, Ref("AttendanceFacts"))}}}};

@@ -9,6 +9,7 @@
 #include "ui/forms.h"
 #include "ui/register_pages.h"
 #include "ui/render.h"
+#include "ui/sync_page.h"
 
 namespace upw::ui {
 
@@ -79,6 +80,10 @@ http::Response Pages::Route(const http::Request& req) {
   if (seg.empty()) return SeeOther("/today");
   if (seg.size() == 1 && seg[0] == "pin") return Pin(req, a);
   if (seg.size() == 1 && seg[0] == "today" && req.method == "GET") return Today(req, a);
+  if (!seg.empty() && seg[0] == "sync") {
+    PageContext c{s_, a, req, {{"user", {{"username", a.username}}}, {"lock_after", lock_after_}}};
+    return SyncPages(c, sync_, seg);
+  }
   if (seg.size() >= 2 && seg[0] == "groups") {
     PageContext c{s_, a, req, {{"user", {{"username", a.username}}}, {"lock_after", lock_after_}}};
     return GroupPages(c, std::vector<std::string>(seg.begin() + 1, seg.end()));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include "app/sync_port.h"
 
 #include "app/auth.h"
 #include "app/services.h"
@@ -16,6 +17,8 @@ class Pages {
   Pages(const app::Services& s, app::Auth& auth, std::int64_t lock_after)
       : s_(s), auth_(auth), lock_after_(lock_after) {}
   http::Response Handle(const http::Request& req);
+  // The sync page (/sync); without it the page says the device does not sync.
+  void set_sync(app::SyncPort* sync) { sync_ = sync; }
 
  private:
   http::Response Route(const http::Request& req);
@@ -28,6 +31,7 @@ class Pages {
   const app::Services& s_;
   app::Auth& auth_;
   const std::int64_t lock_after_;
+  app::SyncPort* sync_ = nullptr;
 };
 
 }  // namespace upw::ui
