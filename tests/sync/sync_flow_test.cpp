@@ -1,6 +1,9 @@
 // A base device and a van device syncing through a hub, all real processes on 127.0.0.1 with real
 // database files: enrolment, push, pull within scope, conflicts in the inbox, refusals.
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
 
 #include "sync_support.h"
 #include "world.h"
@@ -213,6 +216,138 @@ TEST(SyncFlow, TheHubRefusesUnknownRevokedAndReusedCodes) {
   // A new code brings it back.
   EXPECT_EQ(Enrol(f->van_db, f->hub->url(), f->hub->Code("Van 1 tablet", "van", f->w->van_id)), 0);
   EXPECT_EQ(SyncNow(f->van_db)["exit"], 0);
+}
+
+std::unique_ptr<ServerProcess> StartVanWithSupervisor(Fleet& f, HttpClient** client,
+                                                      std::unique_ptr<HttpClient>& holder) {
+  RunUpw({"user", "add", "--db", f.van_db, "--username", "vansup", "--role", "supervisor",
+          "--supervisor-id", f.w->supervisor_id},
+         "van-pass-12345\n");
+  auto van = ServerProcess::Start(f.van_db);
+  holder = std::make_unique<HttpClient>(van->url());
+  EXPECT_TRUE(holder->Login("vansup", "van-pass-12345"));
+  *client = holder.get();
+  return van;
+}
+
+void CopyDatabase(const std::string& from, const std::string& to) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(to + suffix);
+    if (std::filesystem::exists(from + suffix)) {
+      std::filesystem::copy_file(from + suffix, to + suffix);
+    }
+  }
+}
+
+TEST(SyncFlow, ADeviceRestoredFromAnOldImageMustEnrolAgainAndLosesNothing) {
+  auto f = Fleet::Make();
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  HttpClient* sup = nullptr;
+  std::unique_ptr<HttpClient> holder;
+  auto van = StartVanWithSupervisor(*f, &sup, holder);
+  const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
+  auto restart = [&] {
+    van = ServerProcess::Start(f->van_db);
+    holder = std::make_unique<HttpClient>(van->url());
+    sup = holder.get();
+    ASSERT_TRUE(sup->Login("vansup", "van-pass-12345"));
+  };
+  van->Signal(SIGTERM);
+  const std::string image = f->w->dir.file("van-image.db");
+  CopyDatabase(f->van_db, image);  // the disk image, taken before the day's work
+  restart();
+  ASSERT_EQ(sup->Post(reg, {{"service_user_id", f->w->people[0]},
+                            {"outcome", "attended_complied"},
+                            {"sign_in", f->w->At(9, 0)},
+                            {"sign_out", f->w->At(16, 0)}})
+                .status,
+            201);
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  const auto before_restore = DeviceEvents(f->van_db);
+  ASSERT_EQ(before_restore.size(), 1u);
+
+  // The tablet is restored from the old image and carries on: its sequence forks.
+  van->Signal(SIGKILL);
+  CopyDatabase(image, f->van_db);
+  restart();
+  ASSERT_EQ(
+      sup->Post(reg, {{"service_user_id", f->w->people[2]}, {"outcome", "unacceptable_absence"}})
+          .status,
+      201);
+  json refused = SyncNow(f->van_db);
+  EXPECT_NE(refused["exit"], 0);
+  EXPECT_TRUE(refused["must_enrol"]) << refused.dump();
+  EXPECT_NE(refused["error"].get<std::string>().find("restored"), std::string::npos)
+      << refused.dump();
+  auto status = sup->Get("/api/v1/sync").json();
+  EXPECT_EQ(status["status"], "must_enrol") << status.dump();
+  EXPECT_EQ(status["queue_depth"], 1) << status.dump();
+
+  // Enrolled again: what it had goes up, what it had lost comes back; nothing is lost.
+  ASSERT_EQ(Enrol(f->van_db, f->hub->url(), f->hub->Code("Van 1 tablet", "van", f->w->van_id)), 0);
+  json ok = SyncNow(f->van_db);
+  ASSERT_EQ(ok["exit"], 0) << ok.dump();
+  const HubView hub = ReadHub(f->hub->where);
+  EXPECT_EQ(hub.event_ids.size(), 2u);
+  EXPECT_EQ(DeviceEvents(f->van_db), hub.event_set);
+  for (const auto& e : before_restore) EXPECT_TRUE(hub.event_set.count(e));
+  int forked = 0;
+  for (const auto& d : hub.devices) forked += d["status"] == "forked";
+  EXPECT_EQ(forked, 1) << hub.devices.dump();
+}
+
+TEST(SyncFlow, ADeviceCannotChangeHoursOrderedAndTheRefusalStaysVisible) {
+  auto f = Fleet::Make();
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  // The device's admin may correct an order locally; head office's hub does not accept it.
+  auto& p = *f->w->admin;
+  const std::string path = "/api/v1/orders/" + f->w->orders[0];
+  auto order = p.Get(path);
+  const int hours = order.json()["hours_ordered"];
+  ASSERT_EQ(p.Patch(path, {{"hours_ordered", hours + 20}}, order.header("etag")).status, 200);
+  json r = SyncNow(f->w->db);
+  ASSERT_EQ(r["exit"], 0) << r.dump();
+  EXPECT_EQ(r["rejected"], 1) << r.dump();
+  auto status = p.Get("/api/v1/sync").json();
+  ASSERT_EQ(status["rejected"].size(), 1u) << status.dump();
+  EXPECT_EQ(status["rejected"][0]["field"], "hours_ordered");
+  EXPECT_NE(status["rejected"][0]["reason"].get<std::string>().find("head office"),
+            std::string::npos);
+  // Head office's figure is restored on the device by the next exchange; the refusal stays.
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  EXPECT_EQ(p.Get(path).json()["hours_ordered"], hours);
+  EXPECT_EQ(p.Get("/api/v1/sync").json()["rejected"].size(), 1u);
+}
+
+TEST(SyncFlow, PeopleWhoLeaveTheVansScopeHaveTheirPersonalDataRemovedFromIt) {
+  auto f = Fleet::Make();
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  ASSERT_EQ(Query(f->van_db, "SELECT count(*) FROM service_user WHERE redacted_at IS NULL")[0][0],
+            "4");
+  // The office takes the van off the group.
+  auto& p = *f->w->planner;
+  const std::string path = "/api/v1/work-groups/" + f->w->group;
+  auto g = p.Get(path);
+  ASSERT_EQ(p.Patch(path, {{"van_id", nullptr}}, g.header("etag")).status, 200);
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  json r = SyncNow(f->van_db);
+  ASSERT_EQ(r["exit"], 0) << r.dump();
+  EXPECT_EQ(r["redacted"], 4) << r.dump();
+  EXPECT_EQ(Query(f->van_db, "SELECT count(*) FROM service_user WHERE redacted_at IS NULL")[0][0],
+            "0");
+  EXPECT_EQ(Query(f->van_db,
+                  "SELECT count(*) FROM service_user WHERE phone IS NOT NULL OR "
+                  "last_name != 'from this device'")[0][0],
+            "0");
+  // Put back: they come back whole.
+  g = p.Get(path);
+  ASSERT_EQ(p.Patch(path, {{"van_id", f->w->van_id}}, g.header("etag")).status, 200);
+  ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
+  ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
+  EXPECT_EQ(Query(f->van_db, "SELECT count(*) FROM service_user WHERE redacted_at IS NULL")[0][0],
+            "4");
 }
 
 }  // namespace
