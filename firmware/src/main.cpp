@@ -23,6 +23,7 @@
 #include "http/server.h"
 #include "hub/hub_http.h"
 #include "hub/hub_service.h"
+#include "hub/tls.h"
 #include "jobs/housekeeping.h"
 #include "ui/pages.h"
 
@@ -89,20 +90,29 @@ bool StopServer(upw::http::Server& server, std::thread& stopper) {
 }
 
 int Hub(const std::string& where, const std::string& listen, int threads,
-        const std::string& port_file, std::int64_t clock_offset_ms) {
+        const std::string& port_file, std::int64_t clock_offset_ms, const std::string& tls_cert) {
   mallopt(M_ARENA_MAX, 2);
   auto store = upw::sync::hub::OpenHubStore(where);
   if (!store.ok()) return Fail(store.status());
   upw::OffsetClock clock;
   clock.set_offset_ms(clock_offset_ms);
   upw::sync::hub::HubService hub(**store, clock);
+  std::string pin;
+  if (!tls_cert.empty()) {
+    auto p = upw::sync::hub::PinOfCertificateFile(tls_cert);
+    if (!p.ok()) return Fail(p.status());
+    pin = *p;
+  }
+  if (Status s = hub.SetTlsPin(pin); !s.ok()) return Fail(s);
   auto handler = [&hub](const upw::http::Request& r) {
     return upw::sync::hub::HandleHubRequest(hub, r);
   };
-  auto server = upw::http::Server::Start({listen, threads}, handler, handler);
+  auto server = upw::http::Server::Start({listen, threads, tls_cert}, handler, handler);
   if (!server.ok()) return Fail(server.status());
-  spdlog::info("upw hub: listening on http://{}:{} (store {})", listen.substr(0, listen.rfind(':')),
-               (*server)->port(), where.rfind("postgres", 0) == 0 ? "PostgreSQL" : where);
+  spdlog::info("upw hub: listening on {}://{}:{} (store {}){}", pin.empty() ? "http" : "https",
+               listen.substr(0, listen.rfind(':')), (*server)->port(),
+               where.rfind("postgres", 0) == 0 ? "PostgreSQL" : where,
+               pin.empty() ? " without TLS: for a test network only" : ", key " + pin);
   if (!port_file.empty()) std::ofstream(port_file) << (*server)->port() << "\n";
   boost::asio::io_context io;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -255,6 +265,12 @@ int main(int argc, char** argv) {
   hub->add_option("--port-file", port_file, "write the bound port to this file once listening");
   hub->add_option("--threads", threads, "HTTP worker threads")->check(CLI::Range(4, 1024));
   hub->add_option("--clock-offset-ms", clock_offset_ms, "shift the hub's clock (tests)")->group("");
+  std::string tls_cert;
+  hub->add_option("--tls-cert", tls_cert, "PEM file with the hub's key and certificate (https)");
+  auto* hub_tls = hub->add_subcommand("tls-cert", "make the hub a key and self-signed certificate");
+  std::string cert_name = "upw-hub";
+  hub_tls->add_option("--out", tls_cert, "PEM file to write (key and certificate)")->required();
+  hub_tls->add_option("--name", cert_name, "the certificate's common name")->capture_default_str();
   std::string device_name, device_kind = "van", van_id, device_id;
   auto* hub_code = hub->add_subcommand("code", "issue a one-time enrolment code (10 minutes)");
   hub_code->add_option("--db", hub_db, "hub store")->capture_default_str();
@@ -277,6 +293,8 @@ int main(int argc, char** argv) {
   enrol->add_option("--hub", hub_url, "the hub's address, e.g. https://hub.example:8443")
       ->required();
   enrol->add_option("--code", code, "the one-time code from head office")->required();
+  std::string pin;
+  enrol->add_option("--pin", pin, "the hub's key pin (sha256//...) from head office, for https");
 
   auto* sync_cmd = cli.add_subcommand("sync", "sync with the hub now and print what happened");
   bool now = false;
@@ -313,7 +331,10 @@ int main(int argc, char** argv) {
     return HubAdmin(hub_db, [&](upw::sync::hub::HubService& h) -> upw::Result<nlohmann::json> {
       auto c = h.IssueCode(device_name, device_kind, van_id);
       if (!c.ok()) return c.status();
-      return nlohmann::json{{"code", *c}, {"name", device_name}, {"expires_in_minutes", 10}};
+      auto key = h.TlsPin();
+      if (!key.ok()) return key.status();
+      return nlohmann::json{
+          {"code", *c}, {"name", device_name}, {"expires_in_minutes", 10}, {"pin", *key}};
     });
   }
   if (hub_revoke->parsed()) {
@@ -328,14 +349,23 @@ int main(int argc, char** argv) {
   if (hub_conflicts->parsed()) {
     return HubAdmin(hub_db, [](upw::sync::hub::HubService& h) { return h.Conflicts(); });
   }
-  if (hub->parsed()) return Hub(hub_db, hub_listen, threads, port_file, clock_offset_ms);
+  if (hub_tls->parsed()) {
+    if (Status s = upw::sync::hub::WriteSelfSignedCertificate(tls_cert, cert_name); !s.ok()) {
+      return Fail(s);
+    }
+    auto key = upw::sync::hub::PinOfCertificateFile(tls_cert);
+    if (!key.ok()) return Fail(key.status());
+    std::cout << nlohmann::json{{"certificate", tls_cert}, {"pin", *key}}.dump(2) << "\n";
+    return 0;
+  }
+  if (hub->parsed()) return Hub(hub_db, hub_listen, threads, port_file, clock_offset_ms, tls_cert);
   int rc = 0;
   auto rt = OpenOrDie(db, 2, rc);
   if (!rt) return rc;
   rt->clock.set_offset_ms(clock_offset_ms);
   if (enrol->parsed()) {
     upw::sync::DeviceSync device_sync(*rt->services);
-    auto out = device_sync.Enrol(hub_url, code);
+    auto out = device_sync.Enrol(hub_url, code, pin);
     rc = out.ok() ? 0 : Fail(out.status());
     if (out.ok()) std::cout << out->dump(2) << "\n";
   } else if (sync_cmd->parsed()) {

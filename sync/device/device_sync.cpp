@@ -94,7 +94,8 @@ Result<DeviceSync::State> DeviceSync::LoadState() {
   return st;
 }
 
-Result<json> DeviceSync::Enrol(const std::string& hub_url, const std::string& code) {
+Result<json> DeviceSync::Enrol(const std::string& hub_url, const std::string& code,
+                               const std::string& pin) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string url = hub_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -115,6 +116,9 @@ Result<json> DeviceSync::Enrol(const std::string& hub_url, const std::string& co
   req.url = url + "/sync/v1/enrol";
   req.body = json{{"code", code}, {"schema", CurrentSchema()}, {"first_seq", acked + 1}}.dump();
   req.device_ms = s_.clock.NowMs();
+  const bool tls = url.rfind("https://", 0) == 0;
+  req.pin = pin;
+  if (tls && pin.empty()) req.insecure_first_contact = true;
   HubReply reply = Send(req);
   if (reply.status == 0) {
     return Status::Error(Code::kUnavailable, "hub", "the hub did not answer: " + reply.error);
@@ -129,28 +133,37 @@ Result<json> DeviceSync::Enrol(const std::string& hub_url, const std::string& co
   if (Str(out, "device_id").empty() || Str(out, "secret").empty()) {
     return Status::Error(Code::kUnavailable, "hub", "the hub's answer was not an enrolment");
   }
+  const std::string pinned = !pin.empty() ? pin : Str(out, "pin");
+  if (tls && pinned.rfind("sha256//", 0) != 0) {
+    return Status::Error(Code::kUnavailable, "pin",
+                         "the hub named no key to pin: it must serve with --tls-cert");
+  }
+  if (tls && pin.empty()) {
+    spdlog::warn("sync: pinned the hub's key {} on first contact; check it with head office",
+                 pinned);
+  }
   Status w = s_.writer.Run([&](store::WriteContext& ctx) -> Status {
     ctx.ObserveHlc(Str(out, "hlc"));
     // Any batch of an earlier enrolment that was never answered is abandoned: its ops go again.
-    Status s =
-        ctx.db()
-            .Prepare(
-                "INSERT INTO sync_state(id, hub_url, hub_device_id, secret, name, kind, "
-                "van_id, status, acked_seq, batched_seq, last_batch, pull_cursor, "
-                "enrolled_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, 'active', ?7, ?7, '', 0, ?8) "
-                "ON CONFLICT(id) DO UPDATE SET hub_url = ?1, hub_device_id = ?2, "
-                "secret = ?3, name = ?4, kind = ?5, van_id = ?6, status = 'active', "
-                "status_detail = NULL, acked_seq = ?7, batched_seq = ?7, last_batch = '', "
-                "enrolled_at = ?8, last_error = NULL")
-            .Bind(1, url)
-            .Bind(2, Str(out, "device_id"))
-            .Bind(3, Str(out, "secret"))
-            .Bind(4, Str(out, "name"))
-            .Bind(5, Str(out, "kind"))
-            .Bind(6, Str(out, "van_id"))
-            .Bind(7, acked)
-            .Bind(8, ctx.now_text())
-            .Run();
+    Status s = ctx.db()
+                   .Prepare(
+                       "INSERT INTO sync_state(id, hub_url, hub_device_id, secret, name, kind, "
+                       "van_id, status, acked_seq, batched_seq, last_batch, pull_cursor, "
+                       "enrolled_at, hub_pin) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, 'active', ?7, ?7, "
+                       "'', 0, ?8, ?9) ON CONFLICT(id) DO UPDATE SET hub_url = ?1, "
+                       "hub_device_id = ?2, secret = ?3, name = ?4, kind = ?5, van_id = ?6, "
+                       "status = 'active', status_detail = NULL, acked_seq = ?7, batched_seq = ?7, "
+                       "last_batch = '', enrolled_at = ?8, last_error = NULL, hub_pin = ?9")
+                   .Bind(1, url)
+                   .Bind(2, Str(out, "device_id"))
+                   .Bind(3, Str(out, "secret"))
+                   .Bind(4, Str(out, "name"))
+                   .Bind(5, Str(out, "kind"))
+                   .Bind(6, Str(out, "van_id"))
+                   .Bind(7, acked)
+                   .Bind(8, ctx.now_text())
+                   .BindJson(9, tls ? json(pinned) : json(nullptr))
+                   .Run();
     if (!s.ok()) return s;
     return app::AuditOnly(ctx, app::SystemActor(), "sync.enrol", "sync_state", "1",
                           {{"hub", url},

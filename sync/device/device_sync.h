@@ -42,7 +42,10 @@ class DeviceSync final : public app::SyncPort {
 
   // Enrols with the hub using a one-time code from head office (replacing any earlier
   // enrolment: ops not yet answered are sent again under the new one, and merged by id).
-  Result<nlohmann::json> Enrol(const std::string& hub_url, const std::string& code);
+  // Over https the hub's key is pinned: to `pin` ("sha256//...", from head office with the code)
+  // when given, else to the key the hub names at enrolment (trust on first use).
+  Result<nlohmann::json> Enrol(const std::string& hub_url, const std::string& code,
+                               const std::string& pin = "");
   // One whole exchange. `check_scope`: compare every unit's checksum (always done when the last
   // check is older than ten minutes).
   SyncReport SyncOnce(bool check_scope);

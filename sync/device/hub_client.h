@@ -23,6 +23,9 @@ struct HubRequest {
   std::string content_encoding;  // "deflate" when body is deflated
   std::string authorization;
   std::string pin;  // required public key (sha256//BASE64), or empty before enrolment
+  // Enrolment over https without a pin from head office: accept the hub's self-signed
+  // certificate this once; the key it names is pinned for every later request.
+  bool insecure_first_contact = false;
   std::int64_t device_ms = 0;
   long timeout_s = 60;
 };

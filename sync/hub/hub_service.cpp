@@ -332,6 +332,22 @@ Status HubService::Revoke(const std::string& device_id) {
   });
 }
 
+Status HubService::SetTlsPin(const std::string& pin) {
+  return store_.Write([&](HubTx& tx) { return tx.PutMeta("tls_pin", pin); });
+}
+
+Result<std::string> HubService::TlsPin() {
+  std::string pin;
+  Status s = store_.Read([&](HubTx& tx) -> Status {
+    auto p = tx.GetMeta("tls_pin");
+    if (!p.ok()) return p.status();
+    pin = p->value_or("");
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return pin;
+}
+
 Result<json> HubService::Devices() {
   json out = json::array();
   Status s = store_.Read([&](HubTx& tx) -> Status {
@@ -409,6 +425,8 @@ Result<json> HubService::Enrol(const json& request) {
     }
     auto hlc = LoadHubHlc(tx);
     if (!hlc.ok()) return hlc.status();
+    auto pin = tx.GetMeta("tls_pin");
+    if (!pin.ok()) return pin.status();
     DeviceRow d;
     d.id = NewUuidV7(now);
     const std::string secret = RandomHex(32);
@@ -424,8 +442,9 @@ Result<json> HubService::Enrol(const json& request) {
     row.used_by = d.id;
     if (Status p = tx.PutCode(row); !p.ok()) return p;
     if (Status p = tx.PutDevice(d); !p.ok()) return p;
-    out = {{"device_id", d.id},  {"secret", secret},    {"name", d.name}, {"kind", d.kind},
-           {"van_id", d.van_id}, {"hlc", Encode(*hlc)}, {"ms", now}};
+    out = {{"device_id", d.id}, {"secret", secret},        {"name", d.name},
+           {"kind", d.kind},    {"van_id", d.van_id},      {"hlc", Encode(*hlc)},
+           {"ms", now},         {"pin", pin->value_or("")}};
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -29,6 +29,10 @@ class HubService {
   Result<std::string> IssueCode(const std::string& name, const std::string& kind,
                                 const std::string& van_id);
   Status Revoke(const std::string& device_id);
+  // The pin ("sha256//...") of the TLS key the hub serves with, given to devices at enrolment;
+  // empty when the hub serves plain HTTP (a test network).
+  Status SetTlsPin(const std::string& pin);
+  Result<std::string> TlsPin();
   Result<nlohmann::json> Devices();
   Result<nlohmann::json> Conflicts();
 

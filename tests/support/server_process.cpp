@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -57,8 +58,11 @@ std::unique_ptr<ServerProcess> ServerProcess::Launch(const std::string& command,
   p->log_ = files + ".log";
   p->port_file_ = files + ".port";
   std::filesystem::remove(p->port_file_);
-  std::vector<std::string> args = {UpwBinary(), command,       "--db",        db,
-                                   "--listen",  "127.0.0.1:0", "--port-file", p->port_file_};
+  std::vector<std::string> args = {UpwBinary(), command, "--db", db, "--port-file", p->port_file_};
+  // A fixed address when asked for (a restart on the same port), else any free port.
+  if (std::find(extra.begin(), extra.end(), "--listen") == extra.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
   args.insert(args.end(), extra.begin(), extra.end());
   p->pid_ = fork();
   if (p->pid_ == 0) {

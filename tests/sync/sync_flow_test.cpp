@@ -350,5 +350,51 @@ TEST(SyncFlow, PeopleWhoLeaveTheVansScopeHaveTheirPersonalDataRemovedFromIt) {
             "4");
 }
 
+TEST(SyncFlow, OverTlsTheDevicePinsTheHubsKey) {
+  TempDir dir;
+  std::string out;
+  const std::string pem = dir.file("hub.pem");
+  ASSERT_EQ(RunUpw({"hub", "tls-cert", "--out", pem}, "", &out), 0) << out;
+  auto hub = StartHub(dir, {"--tls-cert", pem});
+  const std::string url = "https://127.0.0.1:" + std::to_string(hub->process->port());
+  // The code comes with the key's pin, which the device checks from its first request.
+  out.clear();
+  ASSERT_EQ(
+      RunUpw({"hub", "code", "--db", hub->where, "--name", "Base", "--kind", "base"}, "", &out), 0);
+  const json issued = json::parse(out.substr(out.find('{')));
+  const std::string pin = issued["pin"];
+  ASSERT_EQ(pin.rfind("sha256//", 0), 0u) << out;
+  const std::string db = dir.file("base.db");
+  ASSERT_EQ(RunUpw({"migrate", "--db", db}), 0);
+  out.clear();
+  EXPECT_NE(RunUpw({"enrol", "--db", db, "--hub", url, "--code", issued["code"], "--pin",
+                    "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},
+                   "", &out),
+            0)
+      << "a wrong pin must not enrol";
+  out.clear();
+  ASSERT_EQ(
+      RunUpw({"enrol", "--db", db, "--hub", url, "--code", issued["code"], "--pin", pin}, "", &out),
+      0)
+      << out;
+  json r = SyncNow(db);
+  EXPECT_EQ(r["exit"], 0) << r.dump();
+  EXPECT_EQ(Query(db, "SELECT hub_pin FROM sync_state")[0][0], pin);
+
+  // Someone stands up a hub with another key at the same address: the device will not talk to it,
+  // and keeps everything until the real hub is back.
+  const std::string other = dir.file("other.pem");
+  ASSERT_EQ(RunUpw({"hub", "tls-cert", "--out", other}), 0);
+  const int port = hub->process->port();
+  hub->process.reset();
+  hub->process = ServerProcess::StartHub(
+      hub->where, hub->files,
+      {"--tls-cert", other, "--listen", "127.0.0.1:" + std::to_string(port)});
+  r = SyncNow(db);
+  EXPECT_NE(r["exit"], 0);
+  EXPECT_NE(r["error"].get<std::string>().find("pinned"), std::string::npos) << r.dump();
+  EXPECT_EQ(Query(db, "SELECT status FROM sync_state")[0][0], "active");
+}
+
 }  // namespace
 }  // namespace upw::testing

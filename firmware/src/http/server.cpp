@@ -1,10 +1,13 @@
 #include "http/server.h"
 
 #include <civetweb.h>
+#include <dlfcn.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <vector>
 
 namespace upw::http {
 
@@ -61,6 +64,19 @@ int Handle(mg_connection* conn, void* cbdata) {
   return 1;
 }
 
+// See src/tls_shim/libssl_compat.c: loaded by path before CivetWeb loads "libssl.so" by name.
+Status LoadTlsCompat() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::string shim = (exe.parent_path() / "libupw-libssl-compat.so").string();
+  if (ec || dlopen(shim.c_str(), RTLD_NOW | RTLD_GLOBAL) == nullptr) {
+    return Status::Error(Code::kUnavailable, "tls",
+                         "cannot load " + shim +
+                             " (it is built beside upw): " + (dlerror() ? dlerror() : "not found"));
+  }
+  return Status::Ok();
+}
+
 int LogMessage(const mg_connection*, const char* message) {
   spdlog::warn("civetweb: {}", message);
   return 1;
@@ -70,34 +86,32 @@ int LogMessage(const mg_connection*, const char* message) {
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Handler api,
                                               Handler pages) {
-  mg_init_library(0);
+  const bool tls = !options.tls_certificate.empty();
+  if (tls) {
+    if (Status s = LoadTlsCompat(); !s.ok()) return s;
+  }
+  mg_init_library(tls ? MG_FEATURES_TLS : 0);
   const std::string threads = std::to_string(options.threads);
-  std::string ports = options.listen;
-  const char* cfg[] = {"listening_ports",
-                       ports.c_str(),
-                       "num_threads",
-                       threads.c_str(),
-                       "enable_keep_alive",
-                       "yes",
-                       "keep_alive_timeout_ms",
-                       "5000",
-                       "request_timeout_ms",
-                       "10000",
-                       "tcp_nodelay",
-                       "1",
-                       "listen_backlog",
-                       "256",
-                       "connection_queue",
-                       "256",
-                       "max_request_size",
-                       "65536",
-                       nullptr};
+  std::string ports = options.listen + (tls ? "s" : "");
+  std::vector<const char*> cfg = {
+      "listening_ports",    ports.c_str(), "num_threads",           threads.c_str(),
+      "enable_keep_alive",  "yes",         "keep_alive_timeout_ms", "5000",
+      "request_timeout_ms", "10000",       "tcp_nodelay",           "1",
+      "listen_backlog",     "256",         "connection_queue",      "256",
+      "max_request_size",   "65536",
+  };
+  if (tls) {
+    cfg.insert(cfg.end(), {"ssl_certificate", options.tls_certificate.c_str(),
+                           // TLS 1.2 and later only (CivetWeb's level 4).
+                           "ssl_protocol_version", "4"});
+  }
+  cfg.push_back(nullptr);
   mg_callbacks callbacks{};
   callbacks.log_message = LogMessage;
   std::unique_ptr<Server> server(new Server());
   server->api_ = std::move(api);
   server->pages_ = std::move(pages);
-  server->ctx_ = mg_start(&callbacks, nullptr, cfg);
+  server->ctx_ = mg_start(&callbacks, nullptr, cfg.data());
   if (server->ctx_ == nullptr) {
     return Status::Error(Code::kUnavailable, "listen", "cannot listen on " + options.listen);
   }

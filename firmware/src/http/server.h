@@ -16,6 +16,8 @@ namespace upw::http {
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
   int threads = 96;
+  // A PEM file with the key and certificate: serve HTTPS (TLS 1.2 and later) instead of HTTP.
+  std::string tls_certificate;
 };
 
 class Server {
