@@ -31,7 +31,22 @@ std::int64_t ParseInt(const std::string& text, std::int64_t fallback) {
 
 }  // namespace
 
+namespace {
+http::Response Route(HubService& hub, const http::Request& req);
+}  // namespace
+
 http::Response HandleHubRequest(HubService& hub, const http::Request& req) {
+  try {
+    return Route(hub, req);
+  } catch (const std::exception& e) {
+    spdlog::error("hub: {} {} failed: {}", req.method, req.path, e.what());
+    return http::Problem(500, "", "the hub failed to answer; nothing was changed");
+  }
+}
+
+namespace {
+
+http::Response Route(HubService& hub, const http::Request& req) {
   const auto parts = http::SplitPath(req.path);
   if (req.method == "GET" && parts.size() == 1 && parts[0] == "health") {
     return Json({{"status", "ok"}, {"service", "upw hub"}}, false);
@@ -90,5 +105,7 @@ http::Response HandleHubRequest(HubService& hub, const http::Request& req) {
   }
   return http::Problem(404, "", "no such resource");
 }
+
+}  // namespace
 
 }  // namespace upw::sync::hub

@@ -362,7 +362,15 @@ class SqliteHubStore final : public HubStore {
   static Status RunTx(Db& db, const char* begin, const std::function<Status(HubTx&)>& fn) {
     if (Status b = db.Exec(begin); !b.ok()) return b;
     SqliteTx tx(db);
-    Status s = fn(tx);
+    Status s;
+    try {
+      s = fn(tx);
+    } catch (...) {
+      // Never leave the connection inside a transaction: every later call would fail.
+      db.ResetStatements();
+      db.Exec("ROLLBACK");
+      throw;
+    }
     db.ResetStatements();
     if (!s.ok()) {
       db.Exec("ROLLBACK");

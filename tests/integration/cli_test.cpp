@@ -86,5 +86,28 @@ TEST(Cli, ResetPasswordEndsTheAccountsSessionsInARunningServer) {
   EXPECT_EQ(w->planner->Get("/api/v1/session").status, 200);
 }
 
+// The writer's connection once kept the read transaction of its start-up schema check open; after
+// any other process wrote (upw user add, upw enrol), every write answered 503 "database is
+// locked" until the server restarted.
+TEST(Cli, ACommandWritingBesideARunningServerLeavesItWritable) {
+  TempDir dir;
+  const std::string db = dir.file("upw.db");
+  ASSERT_EQ(RunUpw({"user", "add", "--db", db, "--username", "admin", "--role", "admin"},
+                   std::string(kAdminPassword) + "\n"),
+            0);
+  auto server = ServerProcess::Start(db);
+  ASSERT_EQ(RunUpw({"user", "add", "--db", db, "--username", "later", "--role", "planner"},
+                   "another passphrase\n"),
+            0);
+  HttpClient admin(server->url());
+  EXPECT_TRUE(admin.Login("admin", kAdminPassword));  // a write: the session
+  HttpClient later(server->url());
+  EXPECT_TRUE(later.Login("later", "another passphrase"));
+  EXPECT_EQ(
+      later.Post("/api/v1/vans", {{"registration", "SV70 XYZ"}, {"name", "Van 9"}, {"seats", 8}})
+          .status,
+      201);
+}
+
 }  // namespace
 }  // namespace upw::testing

@@ -16,7 +16,11 @@
 
 namespace upw::testing {
 
-std::string UpwBinary() { return UPW_BINARY; }
+// The binary under test; UPW_BINARY overrides it (a long soak runs a copy while the tree rebuilds).
+std::string UpwBinary() {
+  const char* env = std::getenv("UPW_BINARY");
+  return env && *env ? env : UPW_BINARY;
+}
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "upw-test-XXXXXX").string();

@@ -1,7 +1,10 @@
 #include "sync_support.h"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
+
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -71,6 +74,11 @@ std::unique_ptr<HubUnderTest> StartHub(const TempDir& dir, std::vector<std::stri
     // A schema of its own per hub, so runs never see each other's rows.
     static int n = 0;
     const std::string schema = "hub_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+    PGconn* admin = PQconnectdb(pg);
+    PGresult* r = PQexec(admin, ("CREATE SCHEMA IF NOT EXISTS " + schema).c_str());
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(admin);
+    PQclear(r);
+    PQfinish(admin);
     hub->where = std::string(pg) + (std::string(pg).find('?') == std::string::npos ? "?" : "&") +
                  "options=-csearch_path%3D" + schema;
   }

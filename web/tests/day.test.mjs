@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
+  ADMIN_PASSWORD, runUpw, startHub,
   Api, PHONE, PLANNER, SUPERVISOR, TABLET, buildWorld, checkA11y, expectStatus, launchBrowser,
   openPage, shoot, shootElsewhere, startServer,
 } from './harness.mjs';
@@ -481,5 +482,81 @@ test('the group is stood down, and a save the device never answered keeps its in
     assert.equal(await field(page, 'Note').inputValue(), 'Phoned to say the bus was late');
     assert.equal(new URL(page.url()).pathname, `${register}/people/${p2.id}`, 'still on the form');
     await shoot(page, 'not-saved');
+  });
+});
+
+test('a planner resolves an attendance conflict on the sync page', async (t) => {
+  const ctx = await setUp(t);
+  const { page, world, server } = ctx;
+  const step = stepper(t, ctx);
+  const hub = await startHub();
+  const van = await startServer();
+  t.after(async () => {
+    const end = await van.stop();
+    assert.equal(end.code, 0, `the van's upw serve ended with ${JSON.stringify(end)}`);
+    await hub.stop();
+  });
+  const [p1] = world.people;
+
+  await step('the base and a van tablet enrol with head office and sync', async () => {
+    await runUpw(['enrol', '--db', server.db, '--hub', hub.origin, '--code',
+      await hub.code('Base office', 'base')]);
+    await runUpw(['enrol', '--db', van.db, '--hub', hub.origin, '--code',
+      await hub.code('Van 1 tablet', 'van', world.van.id)]);
+    let r = expectStatus(await world.planner.post('/api/v1/sync/run', {}), 200, 'base sync');
+    assert.equal(r.json.ok, true, JSON.stringify(r.json));
+    const vanAdmin = await new Api(van.origin).login('admin', ADMIN_PASSWORD);
+    r = expectStatus(await vanAdmin.post('/api/v1/sync/run', {}), 200, 'van sync');
+    assert.equal(r.json.ok, true, JSON.stringify(r.json));
+    await vanAdmin.create('/api/v1/users', { username: 'vansup', password: 'van-sup-pass-1',
+      role: 'supervisor', supervisor_id: world.supervisorId });
+  });
+
+  await step('offline from each other, the van and the office record the same person', async () => {
+    const vanSup = await new Api(van.origin).login('vansup', 'van-sup-pass-1');
+    const reg = `/api/v1/work-groups/${world.group.id}/attendance`;
+    expectStatus(await vanSup.post(reg, { service_user_id: p1.id, outcome: 'attended_complied',
+      sign_in: world.stamp(0), sign_out: world.stamp(60) }), 201, 'the van records');
+    expectStatus(await world.planner.post(reg, { service_user_id: p1.id,
+      outcome: 'unacceptable_absence' }), 201, 'the office records');
+    const vanAdmin = await new Api(van.origin).login('admin', ADMIN_PASSWORD);
+    expectStatus(await vanAdmin.post('/api/v1/sync/run', {}), 200, 'van sync');
+    const r = expectStatus(await world.planner.post('/api/v1/sync/run', {}), 200, 'base sync');
+    assert.equal(r.json.conflicts, 1, JSON.stringify(r.json));
+  });
+
+  await step('the planner sees the conflict on the sync page and keeps the van\'s version', async () => {
+    await open(page, '/login');
+    await field(page, 'Username').fill(PLANNER.username);
+    await field(page, 'Password').fill(PLANNER.password);
+    await submit(page, button(page, 'Sign in'));
+    await field(page, 'New PIN').fill(PIN);
+    await field(page, 'Repeat the PIN').fill(PIN);
+    await submit(page, button(page, 'Save PIN'));
+    await open(page, '/sync');
+    await assertH1(page, 'Sync with head office');
+    const text = await page.locator('main').innerText();
+    assert.match(text, /1 waiting for a planner/, text);
+    assert.match(text, /Nothing: head office has every change/, text);
+    await look(ctx, 'sync-conflict');
+    // Keeping nothing is refused and names the field.
+    await submit(page, button(page, 'Keep this version'), 422);
+    const keep = page.getByLabel(/^vansup, /);
+    await page.locator(`label[for="${await keep.getAttribute('id')}"]`).click();
+    assert.ok(await keep.isChecked(), "the van's version is chosen");
+    await submit(page, button(page, 'Keep this version'));
+    assert.equal(new URL(page.url()).pathname, '/sync');
+    assert.match(await page.locator('main').innerText(), /Resolved/);
+    await look(ctx, 'sync-resolved');
+  });
+
+  await step('the register shows the van\'s record, and the change reaches head office', async () => {
+    const reg = await world.planner.get(`/api/v1/work-groups/${world.group.id}/attendance`);
+    const row = reg.json.people.find((x) => x.service_user_id === p1.id);
+    assert.equal(row.record.outcome, 'attended_complied', JSON.stringify(row));
+    const r = expectStatus(await world.planner.post('/api/v1/sync/run', {}), 200, 'base sync');
+    assert.equal(r.json.ok, true);
+    const status = await world.planner.get('/api/v1/sync');
+    assert.equal(status.json.queue_depth, 0, JSON.stringify(status.json));
   });
 });

@@ -93,6 +93,44 @@ export async function startServer({ args = [] } = {}) {
   };
 }
 
+// Starts head office's hub (`upw hub`) on a new SQLite store in a temp dir, on a free port, and
+// answers how to issue enrolment codes for it.
+export async function startHub() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'upw-hub-'));
+  const db = path.join(dir, 'hub.db');
+  const portFile = path.join(dir, 'port');
+  const child = spawn(upwBinary,
+    ['hub', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const keep = (d) => { log = (log + d).slice(-64 * 1024); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await waitForPort(portFile, child, () => log);
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    log: () => log,
+    // A one-time enrolment code: kind "base", or "van" with the van's id.
+    async code(name, kind, vanId) {
+      const args = ['hub', 'code', '--db', db, '--name', name, '--kind', kind];
+      if (vanId) args.push('--van-id', vanId);
+      const out = await runUpw(args);
+      return JSON.parse(out.slice(out.indexOf('{'))).code;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(t);
+      }
+      if (!process.env.UPW_KEEP_TMP) await rm(dir, { recursive: true, force: true });
+      return exited;
+    },
+  };
+}
+
 // The port file appears once the server listens; polling it avoids racing the bind.
 async function waitForPort(portFile, child, log) {
   const deadline = Date.now() + 15000;

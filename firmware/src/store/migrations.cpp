@@ -9,7 +9,12 @@ int LatestSchemaVersion() {
 
 static int UserVersion(Db& db) {
   Stmt& s = db.Prepare("PRAGMA user_version");
-  return s.Step() ? static_cast<int>(s.Int(0)) : 0;
+  const int v = s.Step() ? static_cast<int>(s.Int(0)) : 0;
+  // A statement left after its row keeps a read transaction open: on the writer's connection that
+  // pinned the snapshot of start-up, and once another process wrote (upw enrol, upw user add
+  // beside a running server) every BEGIN IMMEDIATE failed at once with "database is locked".
+  db.ResetStatements();
+  return v;
 }
 
 Result<MigrateReport> Migrate(Db& db, const std::string& new_device_id) {

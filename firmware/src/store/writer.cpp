@@ -36,6 +36,7 @@ Result<std::unique_ptr<Writer>> Writer::Start(std::unique_ptr<Db> db, const Cloc
     if (auto h = sync::Decode(s.Text(1)); s.Text(0) == "hlc" && h) hlc = *h;
   }
   if (!s.status().ok()) return s.status();
+  db->ResetStatements();  // the writer starts with no read transaction open (see migrations.cpp)
   if (device_id.empty()) {
     return Status::Error(Code::kUnavailable, "", "database has no device id: run upw migrate");
   }

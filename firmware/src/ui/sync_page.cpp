@@ -79,6 +79,9 @@ http::Response Show(PageContext& c, app::SyncPort& sync, json data, int status) 
       json conflicts = json::array();
       for (auto k : *list) {
         k["can_resolve"] = true;
+        if (auto d = domain::ParseDate(k.value("session_date", ""))) {
+          k["session_date"] = DateText(*d);
+        }
         for (auto& e : k["events"]) e["summary"] = EventSummary(e);
         conflicts.push_back(k);
       }
