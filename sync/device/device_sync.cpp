@@ -195,7 +195,7 @@ bool DeviceSync::Refused(int status, const std::string& body, SyncReport& r) {
   return true;
 }
 
-bool DeviceSync::PushAll(const State& initial, SyncReport& r) {
+bool DeviceSync::PushAll(HubConnection& conn, const State& initial, SyncReport& r) {
   State st = initial;
   for (;;) {
     // The batch to send: the one already fixed and unanswered, or a new one fixed now.
@@ -293,7 +293,7 @@ bool DeviceSync::PushAll(const State& initial, SyncReport& r) {
     req.authorization = st.authorization();
     req.pin = st.pin;
     req.device_ms = s_.clock.NowMs();
-    HubReply reply = Send(req);
+    HubReply reply = conn.Send(req);
     r.bytes_sent += reply.sent_bytes;
     r.bytes_received += reply.received_bytes;
     if (reply.status == 0) {
@@ -372,7 +372,7 @@ bool DeviceSync::PushAll(const State& initial, SyncReport& r) {
   }
 }
 
-bool DeviceSync::PullAll(SyncReport& r) {
+bool DeviceSync::PullAll(HubConnection& conn, SyncReport& r) {
   for (int page = 0; page < 10000; ++page) {
     auto st = LoadState();
     if (!st.ok()) {
@@ -384,7 +384,7 @@ bool DeviceSync::PullAll(SyncReport& r) {
     req.authorization = st->authorization();
     req.pin = st->pin;
     req.device_ms = s_.clock.NowMs();
-    HubReply reply = Send(req);
+    HubReply reply = conn.Send(req);
     r.bytes_sent += reply.sent_bytes;
     r.bytes_received += reply.received_bytes;
     if (reply.status == 0) {
@@ -436,7 +436,7 @@ bool DeviceSync::PullAll(SyncReport& r) {
   return true;
 }
 
-bool DeviceSync::CheckScope(SyncReport& r) {
+bool DeviceSync::CheckScope(HubConnection& conn, SyncReport& r) {
   auto st = LoadState();
   if (!st.ok()) {
     r.error = st.status().message();
@@ -448,7 +448,7 @@ bool DeviceSync::CheckScope(SyncReport& r) {
     req.authorization = st->authorization();
     req.pin = st->pin;
     req.device_ms = s_.clock.NowMs();
-    HubReply reply = Send(req);
+    HubReply reply = conn.Send(req);
     r.bytes_sent += reply.sent_bytes;
     r.bytes_received += reply.received_bytes;
     if (reply.status == 0) {
@@ -546,12 +546,13 @@ SyncReport DeviceSync::SyncOnce(bool check_scope) {
     r.error = "the hub refused this device: enrol it again with a new code";
     return r;
   }
-  bool ok = PushAll(*st, r) && PullAll(r);
+  HubConnection conn;
+  bool ok = PushAll(conn, *st, r) && PullAll(conn, r);
   if (ok) {
     const auto last = domain::ParseTimestamp(st->last_scope_at);
     if (check_scope || !last || s_.clock.NowSeconds() - *last >= kScopeCheckEverySeconds ||
         r.rows_skipped > 0) {
-      ok = CheckScope(r);
+      ok = CheckScope(conn, r);
     }
   }
   r.ok = ok;

@@ -15,6 +15,8 @@
 
 namespace upw::sync {
 
+class HubConnection;
+
 struct SyncReport {
   bool ok = false;
   std::string error;        // why the exchange stopped early
@@ -55,9 +57,9 @@ class DeviceSync final : public app::SyncPort {
  private:
   struct State;
   Result<State> LoadState();
-  bool PushAll(const State& st, SyncReport& r);
-  bool PullAll(SyncReport& r);
-  bool CheckScope(SyncReport& r);
+  bool PushAll(HubConnection& conn, const State& st, SyncReport& r);
+  bool PullAll(HubConnection& conn, SyncReport& r);
+  bool CheckScope(HubConnection& conn, SyncReport& r);
   bool Refused(int status, const std::string& body, SyncReport& r);
   void RecordAttempt(const SyncReport& r);
 

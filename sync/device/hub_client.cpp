@@ -42,14 +42,29 @@ void GlobalInit() {
 
 }  // namespace
 
-HubReply Send(const HubRequest& r) {
+HubConnection::HubConnection() {
   GlobalInit();
+  curl_ = curl_easy_init();
+}
+
+HubConnection::~HubConnection() {
+  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+HubReply Send(const HubRequest& request) {
+  HubConnection c;
+  return c.Send(request);
+}
+
+HubReply HubConnection::Send(const HubRequest& r) {
   HubReply out;
-  CURL* curl = curl_easy_init();
+  CURL* curl = static_cast<CURL*>(curl_);
   if (!curl) {
     out.error = "curl could not start";
     return out;
   }
+  // Options go back to their defaults; the open connection (and TLS session) stays.
+  curl_easy_reset(curl);
   Sink sink;
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, ("Content-Type: " + r.content_type).c_str());
@@ -85,6 +100,7 @@ HubReply Send(const HubRequest& r) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  if (r.method != "POST") curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   if (r.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, r.body.data());
@@ -97,7 +113,6 @@ HubReply Send(const HubRequest& r) {
   curl_easy_getinfo(curl, CURLINFO_SIZE_UPLOAD_T, &up);
   curl_easy_getinfo(curl, CURLINFO_HEADER_SIZE, &header_bytes);
   curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
   out.sent_bytes = static_cast<std::int64_t>(up);
   out.received_bytes = static_cast<std::int64_t>(sink.body.size() + header_bytes);
   if (rc != CURLE_OK || status == 0) {

@@ -395,6 +395,10 @@ Result<std::unique_ptr<HubStore>> OpenSqliteHubStore(const std::string& path) {
   auto w = Db::Open(path, {});
   if (!w.ok()) return w.status();
   if (Status s = (*w)->Exec(kSchema); !s.ok()) return s;
+  // The device keeps checkpoints off its request path (a timer runs them); the hub has no such
+  // timer, so its writer checkpoints as it commits, once the WAL passes 1000 pages (4 MB).
+  // Without it the WAL grew without bound (33 MB after 20,000 events in the benchmark).
+  if (Status s = (*w)->Exec("PRAGMA wal_autocheckpoint=1000"); !s.ok()) return s;
   auto r = Db::Open(path, {.read_only = true, .cache_kib = 2048});
   if (!r.ok()) return r.status();
   return std::unique_ptr<HubStore>(

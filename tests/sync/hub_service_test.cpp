@@ -2,6 +2,10 @@
 // batches and their stored answers, and the sequence checks behind fork detection.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "common/ids.h"
+
 #include "common/clock.h"
 #include "hlc.h"
 #include "hub/hub_service.h"
@@ -169,6 +173,39 @@ TEST(HubService, AClockYearsAheadIsClampedAndFlaggedAndLosesToTheTruth) {
                     return Status::Ok();
                   })
                   .ok());
+}
+
+TEST(HubService, TheHubsWriteAheadLogStaysBounded) {
+  Hub h;
+  const std::string device = h.Enrolled();
+  std::int64_t seq = 1;
+  std::string prev;
+  for (int b = 0; b < 30; ++b) {
+    json ops = json::array();
+    for (int i = 0; i < 400; ++i, ++seq) {
+      const std::string id = NewUuidV7(h.clock.now + seq);
+      ops.push_back(
+          {{"s", seq},
+           {"h", Encode({h.clock.now, static_cast<std::uint16_t>(i)})},
+           {"e", "attendance_event"},
+           {"p",
+            {{"id", id},
+             {"record_id", id},
+             {"kind", "record"},
+             {"work_group_id", "g" + std::to_string(seq % 50)},
+             {"service_user_id", "p" + std::to_string(seq)},
+             {"order_id", "o" + std::to_string(seq)},
+             {"facts", {{"outcome", "attended_complied"}, {"note", std::string(200, 'n')}}},
+             {"author", "sup"},
+             {"device_id", "d"},
+             {"recorded_at", "2026-11-23T10:00:00Z"}}}});
+    }
+    const std::string id = "batch-" + std::to_string(b);
+    ASSERT_TRUE(h.service->Push(device, Batch(id, prev, seq - 400, ops).dump(), h.clock.now).ok());
+    prev = id;
+  }
+  const auto wal = std::filesystem::file_size(h.dir.file("hub.db-wal"));
+  EXPECT_LT(wal, 8u * 1024 * 1024) << "12,000 events left a " << wal << "-byte WAL";
 }
 
 }  // namespace
