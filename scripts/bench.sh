@@ -7,3 +7,4 @@ command -v wrk >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO
 scripts/build.sh build
 build/tests/bench/upw_service_bench "$@"
 (cd web && UPW_BINARY="$PWD/../build/firmware/upw" node bench/register.mjs)
+build/tests/bench/upw_sync_bench "$@"
