@@ -17,9 +17,9 @@ echo "== PostgreSQL for the sync tests (the hub's PostgreSQL store)"
 UPW_TEST_PG_URL="$(scripts/start-postgres.sh | tail -n 1)"
 export UPW_TEST_PG_URL UPW_REQUIRE_PG=1
 echo "== tests"
-# The fault-injection suite runs 150 seeded runs here, 40 more with the hub on PostgreSQL, and 30
+# The fault-injection suite runs 120 seeded runs here, 40 more with the hub on PostgreSQL, and 30
 # under the sanitizers (tests/sync/fault_soak_test.cpp; longer soaks: UPW_SYNC_SEEDS=N).
-(cd build && UPW_SYNC_SEEDS=150 ctest --output-on-failure -j 2 -L 'unit|integration|sync')
+(cd build && UPW_SYNC_SEEDS=120 ctest --output-on-failure -j 2 -L 'unit|integration|sync')
 echo "== sync tests with the hub on PostgreSQL"
 (cd build && UPW_SYNC_HUB=postgres UPW_SYNC_SEEDS=40 UPW_SYNC_FIRST_SEED=5000 \
   tests/upw_sync_tests --gtest_filter='SyncFlow.*:FaultSoak.*')
