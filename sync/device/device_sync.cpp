@@ -195,6 +195,36 @@ bool DeviceSync::Refused(int status, const std::string& body, SyncReport& r) {
   return true;
 }
 
+bool DeviceSync::Call(HubConnection& conn, const State& st, const std::string& path,
+                      const std::string* batch, SyncReport& r, std::string* body,
+                      std::int64_t* sent_ms) {
+  HubRequest req;
+  req.url = st.hub_url + path;
+  if (batch != nullptr) {
+    req.method = "POST";
+    req.body = *batch;
+    req.content_encoding = "deflate";
+    req.content_type = "application/vnd.upw.batch+json";
+  }
+  req.authorization = st.authorization();
+  req.pin = st.pin;
+  req.device_ms = s_.clock.NowMs();
+  if (sent_ms != nullptr) *sent_ms = req.device_ms;
+  HubReply reply = conn.Send(req);
+  r.bytes_sent += reply.sent_bytes;
+  r.bytes_received += reply.received_bytes;
+  if (reply.status == 0) {
+    r.error = "the hub did not answer: " + reply.error;
+    return false;
+  }
+  if (reply.status != 200) {
+    Refused(reply.status, reply.body, r);
+    return false;
+  }
+  *body = std::move(reply.body);
+  return true;
+}
+
 bool DeviceSync::PushAll(HubConnection& conn, const State& initial, SyncReport& r) {
   State st = initial;
   for (;;) {
@@ -284,27 +314,10 @@ bool DeviceSync::PushAll(HubConnection& conn, const State& initial, SyncReport& 
       }
       if (batch_id.empty()) return true;  // nothing left to send
     }
-    HubRequest req;
-    req.method = "POST";
-    req.url = st.hub_url + "/sync/v1/push";
-    req.body = body;
-    req.content_encoding = "deflate";
-    req.content_type = "application/vnd.upw.batch+json";
-    req.authorization = st.authorization();
-    req.pin = st.pin;
-    req.device_ms = s_.clock.NowMs();
-    HubReply reply = conn.Send(req);
-    r.bytes_sent += reply.sent_bytes;
-    r.bytes_received += reply.received_bytes;
-    if (reply.status == 0) {
-      r.error = "the hub did not answer: " + reply.error;
-      return false;
-    }
-    if (reply.status != 200) {
-      Refused(reply.status, reply.body, r);
-      return false;
-    }
-    json answer = json::parse(reply.body, nullptr, false);
+    std::string reply_body;
+    std::int64_t sent_ms = 0;
+    if (!Call(conn, st, "/sync/v1/push", &body, r, &reply_body, &sent_ms)) return false;
+    json answer = json::parse(reply_body, nullptr, false);
     if (Str(answer, "batch") != batch_id) {
       r.error = "the hub's answer was for another batch";
       return false;
@@ -317,7 +330,7 @@ bool DeviceSync::PushAll(HubConnection& conn, const State& initial, SyncReport& 
                        "UPDATE sync_batch SET answered_at = ?, answer = ?, sends = sends + 1 "
                        "WHERE batch_id = ?")
                      .Bind(1, ctx.now_text())
-                     .Bind(2, reply.body)
+                     .Bind(2, reply_body)
                      .Bind(3, batch_id)
                      .Run();
       if (!s.ok()) return s;
@@ -348,7 +361,7 @@ bool DeviceSync::PushAll(HubConnection& conn, const State& initial, SyncReport& 
         if (!s.ok()) return s;
       }
       const std::int64_t offset = answer.contains("ms") && answer["ms"].is_number_integer()
-                                      ? req.device_ms - answer["ms"].get<std::int64_t>()
+                                      ? sent_ms - answer["ms"].get<std::int64_t>()
                                       : 0;
       return db
           .Prepare(
@@ -379,23 +392,12 @@ bool DeviceSync::PullAll(HubConnection& conn, SyncReport& r) {
       r.error = st.status().message();
       return false;
     }
-    HubRequest req;
-    req.url = st->hub_url + "/sync/v1/pull?after=" + std::to_string(st->pull_cursor);
-    req.authorization = st->authorization();
-    req.pin = st->pin;
-    req.device_ms = s_.clock.NowMs();
-    HubReply reply = conn.Send(req);
-    r.bytes_sent += reply.sent_bytes;
-    r.bytes_received += reply.received_bytes;
-    if (reply.status == 0) {
-      r.error = "the hub did not answer: " + reply.error;
+    std::string text;
+    if (!Call(conn, *st, "/sync/v1/pull?after=" + std::to_string(st->pull_cursor), nullptr, r,
+              &text)) {
       return false;
     }
-    if (reply.status != 200) {
-      Refused(reply.status, reply.body, r);
-      return false;
-    }
-    json body = json::parse(reply.body, nullptr, false);
+    json body = json::parse(text, nullptr, false);
     if (!body.is_object() || !body.contains("next") || !body["next"].is_number_integer()) {
       r.error = "the hub's page of changes was not readable";
       return false;
@@ -443,23 +445,9 @@ bool DeviceSync::CheckScope(HubConnection& conn, SyncReport& r) {
     return false;
   }
   auto get = [&](const std::string& path, json* out) {
-    HubRequest req;
-    req.url = st->hub_url + path;
-    req.authorization = st->authorization();
-    req.pin = st->pin;
-    req.device_ms = s_.clock.NowMs();
-    HubReply reply = conn.Send(req);
-    r.bytes_sent += reply.sent_bytes;
-    r.bytes_received += reply.received_bytes;
-    if (reply.status == 0) {
-      r.error = "the hub did not answer: " + reply.error;
-      return false;
-    }
-    if (reply.status != 200) {
-      Refused(reply.status, reply.body, r);
-      return false;
-    }
-    *out = json::parse(reply.body, nullptr, false);
+    std::string text;
+    if (!Call(conn, *st, path, nullptr, r, &text)) return false;
+    *out = json::parse(text, nullptr, false);
     return out->is_object();
   };
   json scope;

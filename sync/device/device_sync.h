@@ -61,6 +61,11 @@ class DeviceSync final : public app::SyncPort {
   bool PullAll(HubConnection& conn, SyncReport& r);
   bool CheckScope(HubConnection& conn, SyncReport& r);
   bool Refused(int status, const std::string& body, SyncReport& r);
+  // One request to the hub as this enrolment: GET `path`, or POST the deflated `batch` when given.
+  // Counts the bytes; no answer, or a refusal, becomes r.error (and must_enrol) and false. On
+  // success *body holds the answer and *sent_ms the device's clock when it asked.
+  bool Call(HubConnection& conn, const State& st, const std::string& path, const std::string* batch,
+            SyncReport& r, std::string* body, std::int64_t* sent_ms = nullptr);
   void RecordAttempt(const SyncReport& r);
 
   const app::Services& s_;

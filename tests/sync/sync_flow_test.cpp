@@ -33,6 +33,30 @@ struct Fleet {
   }
 };
 
+// A supervisor account on the van tablet (after its first sync brought their supervisor record),
+// and the tablet serving, signed in as them through *client.
+std::unique_ptr<ServerProcess> StartVanWithSupervisor(Fleet& f, HttpClient** client,
+                                                      std::unique_ptr<HttpClient>& holder) {
+  EXPECT_EQ(RunUpw({"user", "add", "--db", f.van_db, "--username", "vansup", "--role", "supervisor",
+                    "--supervisor-id", f.w->supervisor_id},
+                   "van-pass-12345\n"),
+            0);
+  auto van = ServerProcess::Start(f.van_db);
+  holder = std::make_unique<HttpClient>(van->url());
+  EXPECT_TRUE(holder->Login("vansup", "van-pass-12345"));
+  *client = holder.get();
+  return van;
+}
+
+void CopyDatabase(const std::string& from, const std::string& to) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(to + suffix);
+    if (std::filesystem::exists(from + suffix)) {
+      std::filesystem::copy_file(from + suffix, to + suffix);
+    }
+  }
+}
+
 TEST(SyncFlow, TheVanReceivesItsGroupAndItsPeopleOnly) {
   auto f = Fleet::Make();
   json base = SyncNow(f->w->db);
@@ -65,13 +89,10 @@ TEST(SyncFlow, AttendanceRecordedInTheVanReachesTheBaseExactlyOnce) {
   auto f = Fleet::Make();
   ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
   ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
-  ASSERT_EQ(RunUpw({"user", "add", "--db", f->van_db, "--username", "vansup", "--role",
-                    "supervisor", "--supervisor-id", f->w->supervisor_id},
-                   "van-pass-12345\n"),
-            0);
-  auto van = ServerProcess::Start(f->van_db);
-  HttpClient sup(van->url());
-  ASSERT_TRUE(sup.Login("vansup", "van-pass-12345"));
+  HttpClient* client = nullptr;
+  std::unique_ptr<HttpClient> holder;
+  auto van = StartVanWithSupervisor(*f, &client, holder);
+  HttpClient& sup = *client;
   const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
   auto r = sup.Post(reg, {{"service_user_id", f->w->people[0]},
                           {"outcome", "attended_complied"},
@@ -106,13 +127,10 @@ TEST(SyncFlow, TwoRecordsForOnePersonBecomeAConflictAndNothingWins) {
   auto f = Fleet::Make();
   ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
   ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
-  ASSERT_EQ(RunUpw({"user", "add", "--db", f->van_db, "--username", "vansup", "--role",
-                    "supervisor", "--supervisor-id", f->w->supervisor_id},
-                   "van-pass-12345\n"),
-            0);
-  auto van = ServerProcess::Start(f->van_db);
-  HttpClient sup(van->url());
-  ASSERT_TRUE(sup.Login("vansup", "van-pass-12345"));
+  HttpClient* client = nullptr;
+  std::unique_ptr<HttpClient> holder;
+  auto van = StartVanWithSupervisor(*f, &client, holder);
+  HttpClient& sup = *client;
   const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
   // Offline from each other: the van says present, the office says absent.
   ASSERT_EQ(sup.Post(reg, {{"service_user_id", f->w->people[1]},
@@ -216,27 +234,6 @@ TEST(SyncFlow, TheHubRefusesUnknownRevokedAndReusedCodes) {
   // A new code brings it back.
   EXPECT_EQ(Enrol(f->van_db, f->hub->url(), f->hub->Code("Van 1 tablet", "van", f->w->van_id)), 0);
   EXPECT_EQ(SyncNow(f->van_db)["exit"], 0);
-}
-
-std::unique_ptr<ServerProcess> StartVanWithSupervisor(Fleet& f, HttpClient** client,
-                                                      std::unique_ptr<HttpClient>& holder) {
-  RunUpw({"user", "add", "--db", f.van_db, "--username", "vansup", "--role", "supervisor",
-          "--supervisor-id", f.w->supervisor_id},
-         "van-pass-12345\n");
-  auto van = ServerProcess::Start(f.van_db);
-  holder = std::make_unique<HttpClient>(van->url());
-  EXPECT_TRUE(holder->Login("vansup", "van-pass-12345"));
-  *client = holder.get();
-  return van;
-}
-
-void CopyDatabase(const std::string& from, const std::string& to) {
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::filesystem::remove(to + suffix);
-    if (std::filesystem::exists(from + suffix)) {
-      std::filesystem::copy_file(from + suffix, to + suffix);
-    }
-  }
 }
 
 TEST(SyncFlow, ADeviceRestoredFromAnOldImageMustEnrolAgainAndLosesNothing) {

@@ -58,38 +58,21 @@ export async function startServer({ args = [] } = {}) {
     throw e;
   }
 
-  const child = spawn(upwBinary,
-    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (d) => { log = (log + d).slice(-64 * 1024); };  // the tail is what explains a failure
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-
-  const port = await waitForPort(portFile, child, () => log).catch(async (e) => {
+  const run = await spawnListening(['serve', '--db', db, ...args], portFile).catch(async (e) => {
     await rm(dir, { recursive: true, force: true });
     throw e;
   });
+  const { child, exited, port } = run;
+  const log = () => run.log();
   const origin = `http://127.0.0.1:${port}`;
   return {
     origin, db, dir,
     url: (p) => new URL(p, origin).href,
-    log: () => log,
+    log,
     // null while running; how it ended otherwise (a crash shows here as a signal).
     exited: () => (child.exitCode ?? child.signalCode),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        // The server gives requests 1.5 s on SIGTERM; past 5 s something is wrong, so kill it.
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(t);
-      }
-      if (!process.env.UPW_KEEP_TMP) await rm(dir, { recursive: true, force: true });
-      // How it ended: a clean stop is exit code 0; a sanitizer's report or a crash is not.
-      return exited;
-    },
+    // How it ended: a clean stop is exit code 0; a sanitizer's report or a crash is not.
+    stop: () => stopAndClean(child, exited, dir),
   };
 }
 
@@ -99,18 +82,10 @@ export async function startHub() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'upw-hub-'));
   const db = path.join(dir, 'hub.db');
   const portFile = path.join(dir, 'port');
-  const child = spawn(upwBinary,
-    ['hub', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (d) => { log = (log + d).slice(-64 * 1024); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const port = await waitForPort(portFile, child, () => log);
+  const { child, exited, port, log } = await spawnListening(['hub', '--db', db], portFile);
   return {
     origin: `http://127.0.0.1:${port}`,
-    log: () => log,
+    log,
     // A one-time enrolment code: kind "base", or "van" with the van's id.
     async code(name, kind, vanId) {
       const args = ['hub', 'code', '--db', db, '--name', name, '--kind', kind];
@@ -118,17 +93,35 @@ export async function startHub() {
       const out = await runUpw(args);
       return JSON.parse(out.slice(out.indexOf('{'))).code;
     },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(t);
-      }
-      if (!process.env.UPW_KEEP_TMP) await rm(dir, { recursive: true, force: true });
-      return exited;
-    },
+    stop: () => stopAndClean(child, exited, dir),
   };
+}
+
+// Spawns `upw ARGS --listen 127.0.0.1:0 --port-file F` and waits until it listens; keeps the tail
+// of its output (what explains a failure).
+async function spawnListening(args, portFile) {
+  const child = spawn(upwBinary, [...args, '--listen', '127.0.0.1:0', '--port-file', portFile],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const keep = (d) => { log = (log + d).slice(-64 * 1024); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await waitForPort(portFile, child, () => log);
+  return { child, exited, port, log: () => log };
+}
+
+// SIGTERM, then SIGKILL if it has not ended within 5 s (the server gives requests 1.5 s), then
+// removes its directory; answers how it ended.
+async function stopAndClean(child, exited, dir) {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  }
+  if (!process.env.UPW_KEEP_TMP) await rm(dir, { recursive: true, force: true });
+  return exited;
 }
 
 // The port file appears once the server listens; polling it avoids racing the bind.
