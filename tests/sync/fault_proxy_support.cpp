@@ -101,8 +101,14 @@ FaultProxy::~FaultProxy() {
   ::shutdown(listen_fd_, SHUT_RDWR);
   ::close(listen_fd_);
   acceptor_.join();
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& t : workers_) t.join();
+  // Join outside the lock: a worker still finishing takes mu_ to count its fault, and joining it
+  // while holding mu_ deadlocked the suite (seen once in CI, with a delayed exchange in flight).
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    workers.swap(workers_);
+  }
+  for (auto& t : workers) t.join();
 }
 
 FaultCounts FaultProxy::counts() {
