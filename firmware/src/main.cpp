@@ -72,21 +72,36 @@ bool HasDemoAccounts(upw::app::Runtime& rt) {
   return st.Step();
 }
 
-// Waits for SIGINT/SIGTERM, then stops the server without waiting on CivetWeb's slow mg_stop for
-// more than 1.5 s (every acknowledged write is already durable). Returns true if it stopped.
-bool StopServer(upw::http::Server& server, std::thread& stopper) {
+// Stops the server without waiting on CivetWeb's slow mg_stop for more than 1.5 s (every
+// acknowledged write is already durable), runs `finish` (close the writer, checkpoint), and answers
+// the exit code: if mg_stop is still running, the process ends without waiting for it.
+int StopServer(upw::http::Server& server, const std::function<void()>& finish) {
   std::mutex mu;
   std::condition_variable cv;
   bool stopped = false;
-  stopper = std::thread([&] {
+  std::thread stopper([&] {
     server.Stop();
     std::lock_guard<std::mutex> lock(mu);
     stopped = true;
     cv.notify_one();
   });
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait_for(lock, std::chrono::milliseconds(1500), [&] { return stopped; });
-  return stopped;
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait_for(lock, std::chrono::milliseconds(1500), [&] { return stopped; });
+  }
+  finish();
+  spdlog::info("stopped");
+  bool done = false;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    done = stopped;
+  }
+  if (!done) {
+    stopper.detach();
+    std::_Exit(0);
+  }
+  stopper.join();
+  return 0;
 }
 
 int Hub(const std::string& where, const std::string& listen, int threads,
@@ -121,15 +136,7 @@ int Hub(const std::string& where, const std::string& listen, int threads,
     io.stop();
   });
   io.run();
-  std::thread stopper;
-  const bool stopped = StopServer(**server, stopper);
-  spdlog::info("stopped");
-  if (!stopped) {
-    stopper.detach();
-    std::_Exit(0);
-  }
-  stopper.join();
-  return 0;
+  return StopServer(**server, [] {});
 }
 
 int HubAdmin(
@@ -195,17 +202,10 @@ int Serve(const std::string& db, const std::string& listen, bool demo, int threa
   // acknowledged write is already durable, so give in-flight requests a moment, then stop the
   // writer (queued actions still commit; later ones are refused, never acknowledged) and exit.
   sync_loop.Stop();
-  std::thread stopper;
-  const bool stopped = StopServer(**server, stopper);
-  rt->Close();
-  if (Status s = (*jobs)->FinalCheckpoint(); !s.ok()) spdlog::warn("checkpoint: {}", s.message());
-  spdlog::info("stopped");
-  if (!stopped) {
-    stopper.detach();
-    std::_Exit(0);
-  }
-  stopper.join();
-  return 0;
+  return StopServer(**server, [&] {
+    rt->Close();
+    if (Status s = (*jobs)->FinalCheckpoint(); !s.ok()) spdlog::warn("checkpoint: {}", s.message());
+  });
 }
 
 std::string ReadPasswordFromStdin() {

@@ -33,18 +33,28 @@ struct Fleet {
   }
 };
 
+// The van tablet serving, with a client signed in as its supervisor.
+struct VanTablet {
+  std::unique_ptr<ServerProcess> server;
+  std::unique_ptr<HttpClient> sup;
+
+  // (Re)starts the tablet's server on its database and signs in again.
+  void Start(const std::string& db) {
+    server = ServerProcess::Start(db);
+    sup = std::make_unique<HttpClient>(server->url());
+    EXPECT_TRUE(sup->Login("vansup", "van-pass-12345"));
+  }
+};
+
 // A supervisor account on the van tablet (after its first sync brought their supervisor record),
-// and the tablet serving, signed in as them through *client.
-std::unique_ptr<ServerProcess> StartVanWithSupervisor(Fleet& f, HttpClient** client,
-                                                      std::unique_ptr<HttpClient>& holder) {
+// then the tablet serving.
+VanTablet StartVanWithSupervisor(Fleet& f) {
   EXPECT_EQ(RunUpw({"user", "add", "--db", f.van_db, "--username", "vansup", "--role", "supervisor",
                     "--supervisor-id", f.w->supervisor_id},
                    "van-pass-12345\n"),
             0);
-  auto van = ServerProcess::Start(f.van_db);
-  holder = std::make_unique<HttpClient>(van->url());
-  EXPECT_TRUE(holder->Login("vansup", "van-pass-12345"));
-  *client = holder.get();
+  VanTablet van;
+  van.Start(f.van_db);
   return van;
 }
 
@@ -89,10 +99,8 @@ TEST(SyncFlow, AttendanceRecordedInTheVanReachesTheBaseExactlyOnce) {
   auto f = Fleet::Make();
   ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
   ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
-  HttpClient* client = nullptr;
-  std::unique_ptr<HttpClient> holder;
-  auto van = StartVanWithSupervisor(*f, &client, holder);
-  HttpClient& sup = *client;
+  VanTablet van = StartVanWithSupervisor(*f);
+  HttpClient& sup = *van.sup;
   const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
   auto r = sup.Post(reg, {{"service_user_id", f->w->people[0]},
                           {"outcome", "attended_complied"},
@@ -127,10 +135,8 @@ TEST(SyncFlow, TwoRecordsForOnePersonBecomeAConflictAndNothingWins) {
   auto f = Fleet::Make();
   ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
   ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
-  HttpClient* client = nullptr;
-  std::unique_ptr<HttpClient> holder;
-  auto van = StartVanWithSupervisor(*f, &client, holder);
-  HttpClient& sup = *client;
+  VanTablet van = StartVanWithSupervisor(*f);
+  HttpClient& sup = *van.sup;
   const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
   // Offline from each other: the van says present, the office says absent.
   ASSERT_EQ(sup.Post(reg, {{"service_user_id", f->w->people[1]},
@@ -240,24 +246,18 @@ TEST(SyncFlow, ADeviceRestoredFromAnOldImageMustEnrolAgainAndLosesNothing) {
   auto f = Fleet::Make();
   ASSERT_EQ(SyncNow(f->w->db)["exit"], 0);
   ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
-  HttpClient* sup = nullptr;
-  std::unique_ptr<HttpClient> holder;
-  auto van = StartVanWithSupervisor(*f, &sup, holder);
+  VanTablet van = StartVanWithSupervisor(*f);
   const std::string reg = "/api/v1/work-groups/" + f->w->group + "/attendance";
-  auto restart = [&] {
-    van = ServerProcess::Start(f->van_db);
-    holder = std::make_unique<HttpClient>(van->url());
-    sup = holder.get();
-    ASSERT_TRUE(sup->Login("vansup", "van-pass-12345"));
-  };
-  van->Signal(SIGTERM);
+  auto restart = [&] { van.Start(f->van_db); };
+  van.server->Signal(SIGTERM);
   const std::string image = f->w->dir.file("van-image.db");
   CopyDatabase(f->van_db, image);  // the disk image, taken before the day's work
   restart();
-  ASSERT_EQ(sup->Post(reg, {{"service_user_id", f->w->people[0]},
-                            {"outcome", "attended_complied"},
-                            {"sign_in", f->w->At(9, 0)},
-                            {"sign_out", f->w->At(16, 0)}})
+  ASSERT_EQ(van.sup
+                ->Post(reg, {{"service_user_id", f->w->people[0]},
+                             {"outcome", "attended_complied"},
+                             {"sign_in", f->w->At(9, 0)},
+                             {"sign_out", f->w->At(16, 0)}})
                 .status,
             201);
   ASSERT_EQ(SyncNow(f->van_db)["exit"], 0);
@@ -265,11 +265,12 @@ TEST(SyncFlow, ADeviceRestoredFromAnOldImageMustEnrolAgainAndLosesNothing) {
   ASSERT_EQ(before_restore.size(), 1u);
 
   // The tablet is restored from the old image and carries on: its sequence forks.
-  van->Signal(SIGKILL);
+  van.server->Signal(SIGKILL);
   CopyDatabase(image, f->van_db);
   restart();
   ASSERT_EQ(
-      sup->Post(reg, {{"service_user_id", f->w->people[2]}, {"outcome", "unacceptable_absence"}})
+      van.sup
+          ->Post(reg, {{"service_user_id", f->w->people[2]}, {"outcome", "unacceptable_absence"}})
           .status,
       201);
   json refused = SyncNow(f->van_db);
@@ -277,7 +278,7 @@ TEST(SyncFlow, ADeviceRestoredFromAnOldImageMustEnrolAgainAndLosesNothing) {
   EXPECT_TRUE(refused["must_enrol"]) << refused.dump();
   EXPECT_NE(refused["error"].get<std::string>().find("restored"), std::string::npos)
       << refused.dump();
-  auto status = sup->Get("/api/v1/sync").json();
+  auto status = van.sup->Get("/api/v1/sync").json();
   EXPECT_EQ(status["status"], "must_enrol") << status.dump();
   EXPECT_EQ(status["queue_depth"], 1) << status.dump();
 
